@@ -1,0 +1,48 @@
+"""The local stack: which services run under the state directory and how to reach them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riverbed.local.postgres import LocalPostgres
+
+__all__ = ["Stack"]
+
+
+class Stack:
+    """Services of the local stack, all keeping their state under `home`."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.postgres = LocalPostgres(home / "postgres")
+
+    def up(self) -> None:
+        """Start Postgres (and create the `riverbed` database)."""
+        self.postgres.start()
+        with self.postgres.connect() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'riverbed'").fetchone()
+            if not exists:
+                conn.execute('CREATE DATABASE "riverbed"')
+
+    def down(self) -> None:
+        """Stop every service that runs."""
+        self.postgres.stop()
+
+    def status(self) -> dict[str, dict[str, object]]:
+        """Return {service: {running, address, ...}}."""
+        pg = self.postgres
+        return {
+            "postgres": {
+                "running": pg.is_running(),
+                "address": f"127.0.0.1:{pg.port}",
+                "pid": pg.pid(),
+                "data": str(pg.pgdata),
+            }
+        }
+
+    def env(self) -> dict[str, str]:
+        """Return the environment variables pointing commands at the running stack."""
+        env: dict[str, str] = {}
+        if self.postgres.is_running():
+            env["DATABASE_URL"] = self.postgres.url("riverbed")
+        return env
