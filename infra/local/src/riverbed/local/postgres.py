@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -62,7 +63,7 @@ def _open_path_for(path: Path) -> None:
             p.chmod(p.stat().st_mode | 0o044 | (0o011 if p.stat().st_mode & 0o100 else 0))
 
 
-def _as_system_user(user: str | None) -> dict[str, object]:
+def _as_system_user(user: str | None) -> dict[str, Any]:
     """Return subprocess arguments that drop root for `user` (uid, gid and no extra groups)."""
     if user is None:
         return {}

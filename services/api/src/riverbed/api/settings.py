@@ -15,7 +15,9 @@ DEFAULT_DATABASE_URL = "sqlite:///.riverbed/riverbed.sqlite"
 class ApiSettings(BaseSettings):
     """Configuration of the API, read from the environment at the entry point."""
 
-    model_config = SettingsConfigDict(env_prefix="RIVERBED_API_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RIVERBED_API_", extra="ignore", populate_by_name=True
+    )
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
@@ -23,7 +25,7 @@ class ApiSettings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(
-        8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "RIVERBED_API_PORT")
+        8000, ge=0, le=65535, validation_alias=AliasChoices("PORT", "RIVERBED_API_PORT")
     )
     workers: int = Field(1, ge=1, le=64)
     pool_size: int = Field(5, ge=1, le=200)

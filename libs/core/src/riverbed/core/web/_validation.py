@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 
 from riverbed.core.web._errors import ApiError
@@ -30,9 +30,14 @@ def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
 
 def parse_body(model: type[M]) -> M:
     """Parse the request's JSON body into `model` (415 not JSON, 400 malformed, 422 invalid)."""
+    limit = current_app.config.get("RIVERBED_MAX_JSON_BYTES")
+    if limit and (request.content_length or 0) > limit:
+        raise ApiError(413, f"request body larger than {limit} bytes")
     if not request.is_json:
         raise ApiError(415, "request body must be JSON (Content-Type: application/json)")
     raw = request.get_data(cache=True)
+    if limit and len(raw) > limit:
+        raise ApiError(413, f"request body larger than {limit} bytes")
     try:
         data = json.loads(raw) if raw else None
     except (ValueError, UnicodeDecodeError) as exc:
