@@ -73,3 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         root.main(args=argv, prog_name="riverbed")
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
