@@ -1,0 +1,229 @@
+"""Parse Debezium envelopes (JSON, with or without the Connect schema) into ChangeEvents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from riverbed.core.cdc._event import OPS, ChangeEvent, Column, DeadLetter
+from riverbed.core.cdc._types import decode_value
+
+__all__ = ["EnvelopeError", "parse_or_dead_letter", "parse_record", "table_from_topic"]
+
+ColumnsHint = Mapping[str, tuple[Column, ...]]
+
+
+class EnvelopeError(ValueError):
+    """A message is not a valid Debezium change envelope; the message says why."""
+
+
+def table_from_topic(topic: str | None) -> tuple[str, str] | None:
+    """Return (schema, table) from a Debezium topic `prefix.schema.table`, or None."""
+    if not topic:
+        return None
+    parts = topic.split(".")
+    if len(parts) < 3:
+        return None
+    return parts[-2], parts[-1]
+
+
+def _load(raw: bytes | str | None, what: str) -> Any:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = raw.encode()
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise EnvelopeError(f"{what} is not valid JSON: {exc}") from None
+
+
+def _split(doc: Any) -> tuple[Any, dict[str, Any] | None]:
+    """Return (payload, connect schema) for JSON written with or without schemas."""
+    if isinstance(doc, dict) and "payload" in doc and "schema" in doc and len(doc) == 2:
+        return doc["payload"], doc["schema"]
+    return doc, None
+
+
+@lru_cache(maxsize=4096)
+def _column(name: str, type_: str, logical: str | None, optional: bool, params: str) -> Column:
+    parameters = tuple(orjson.loads(params).items()) if params else ()
+    return Column(name, type_, logical, optional, parameters)
+
+
+def _columns(struct: dict[str, Any] | None) -> tuple[Column, ...] | None:
+    if not struct or "fields" not in struct:
+        return None
+    out = []
+    for f in struct["fields"]:
+        params = f.get("parameters")
+        out.append(
+            _column(
+                f["field"],
+                f.get("type", "string"),
+                f.get("name"),
+                bool(f.get("optional", True)),
+                orjson.dumps(params).decode() if params else "",
+            )
+        )
+    return tuple(out)
+
+
+def _row_columns(schema: dict[str, Any] | None) -> tuple[Column, ...] | None:
+    if not schema:
+        return None
+    for f in schema.get("fields", ()):
+        if f.get("field") in ("after", "before") and f.get("type") == "struct":
+            return _columns(f)
+    return None
+
+
+def _decode_row(row: Any, cols: tuple[Column, ...] | None, where: str) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    if not isinstance(row, dict):
+        raise EnvelopeError(f"{where} is not an object")
+    if cols is None:
+        return dict(row)
+    out: dict[str, Any] = {}
+    for c in cols:
+        try:
+            out[c.name] = decode_value(c, row.get(c.name))
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise EnvelopeError(
+                f"{where}.{c.name}: cannot decode {c.logical or c.type}: {exc}"
+            ) from None
+    return out
+
+
+def _ts(source: dict[str, Any], envelope: dict[str, Any], prefix: str) -> datetime | None:
+    holder = source if prefix == "source" else envelope
+    us = holder.get("ts_us")
+    if us is None and holder.get("ts_ms") is not None:
+        us = int(holder["ts_ms"]) * 1000
+    if us is None:
+        return None
+    return datetime.fromtimestamp(int(us) / 1_000_000, UTC)
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None else int(v)
+
+
+def _last_commit(source: dict[str, Any]) -> int | None:
+    seq = source.get("sequence")
+    if not seq:
+        return None
+    try:
+        items = orjson.loads(seq) if isinstance(seq, str) else seq
+    except orjson.JSONDecodeError:
+        return None
+    return _int(items[0]) if items else None
+
+
+def parse_record(
+    key: bytes | str | None,
+    value: bytes | str | None,
+    *,
+    topic: str | None = None,
+    columns: ColumnsHint | None = None,
+    keep_raw: bool = False,
+) -> ChangeEvent:
+    """Parse one Debezium record (key and value JSON) into a ChangeEvent or raise EnvelopeError.
+
+    A record without value is a tombstone: the table comes from the topic. `columns` maps
+    `schema.table` to column types used to decode payloads written without a schema.
+    """
+    key_payload, key_schema = _split(_load(key, "key"))
+    doc = _load(value, "value")
+    if doc is None:
+        where = table_from_topic(topic)
+        if where is None or not isinstance(key_payload, dict):
+            raise EnvelopeError("tombstone without a table topic or a key")
+        return ChangeEvent(table=where[1], schema=where[0], op="d", key=key_payload, tombstone=True)
+    payload, schema = _split(doc)
+    if not isinstance(payload, dict):
+        raise EnvelopeError("value is not a JSON object")
+    op = payload.get("op")
+    if op not in OPS:
+        raise EnvelopeError(f"unknown or missing op {op!r}")
+    source = payload.get("source")
+    if not isinstance(source, dict):
+        raise EnvelopeError("envelope has no source block")
+    table = source.get("table")
+    db_schema = source.get("schema") or "public"
+    if not table:
+        where = table_from_topic(topic)
+        if where is None:
+            raise EnvelopeError("envelope names no table")
+        db_schema, table = where
+    cols = _row_columns(schema)
+    if cols is None and columns is not None:
+        cols = columns.get(f"{db_schema}.{table}")
+    before = _decode_row(payload.get("before"), cols, "before")
+    after = _decode_row(payload.get("after"), cols, "after")
+    if op in ("c", "u", "r") and after is None:
+        raise EnvelopeError(f"op {op!r} without an after image")
+    if op == "d" and before is None and not isinstance(key_payload, dict):
+        raise EnvelopeError("delete without a before image or key")
+    key_cols = _columns(key_schema) if key_schema else None
+    if isinstance(key_payload, dict):
+        if key_cols is not None:
+            key_dict = _decode_row(key_payload, key_cols, "key") or {}
+        else:
+            image = after if after is not None else before
+            key_dict = {k: (image or {}).get(k, v) for k, v in key_payload.items()}
+    else:
+        key_dict = {}
+    snap = source.get("snapshot")
+    return ChangeEvent(
+        table=str(table),
+        schema=str(db_schema),
+        op=op,
+        key=key_dict,
+        before=before,
+        after=after,
+        lsn=_int(source.get("lsn")),
+        tx_id=_int(source.get("txId")),
+        commit_ts=_ts(source, payload, "source"),
+        source_ts=_ts(source, payload, "envelope"),
+        last_commit_lsn=_last_commit(source),
+        snapshot=snap not in (None, False, "false"),
+        columns=cols,
+        raw=(value.encode() if isinstance(value, str) else value) if keep_raw else None,
+    )
+
+
+def _as_bytes(v: bytes | str | None) -> bytes | None:
+    return v.encode() if isinstance(v, str) else v
+
+
+def parse_or_dead_letter(
+    key: bytes | str | None,
+    value: bytes | str | None,
+    *,
+    topic: str | None = None,
+    columns: ColumnsHint | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+) -> ChangeEvent | DeadLetter:
+    """Parse one record; a bad one becomes a DeadLetter with its raw payload and the reason."""
+    try:
+        return parse_record(key, value, topic=topic, columns=columns)
+    except EnvelopeError as exc:
+        where = table_from_topic(topic)
+        return DeadLetter(
+            reason=str(exc),
+            value=_as_bytes(value),
+            key=_as_bytes(key),
+            topic=topic,
+            table=where[1] if where else None,
+            partition=partition,
+            offset=offset,
+        )

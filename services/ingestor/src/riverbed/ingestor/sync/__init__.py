@@ -1,0 +1,1 @@
+"""CDC sync: sources of change events, the apply loop, and OLAP sinks."""

@@ -1,0 +1,103 @@
+"""The Sink base: capabilities as class constants and the few operations the apply loop needs."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from riverbed.core.cdc import ChangeEvent, Column, DeadLetter, Position
+
+__all__ = ["META_COLUMNS", "ApplyResult", "Sink", "TableChanges", "TableStatus"]
+
+# Metadata columns every mirror table carries besides the source columns.
+META_COLUMNS = ("_lsn", "_op_ts", "_deleted")
+
+
+@dataclass
+class TableChanges:
+    """The changes of one table in one batch, already collapsed by the apply loop.
+
+    `truncate` (if any) is applied first; `rows` holds the last event per key (deletes
+    included) of what followed it; `events` every event for the change log, in order.
+    `columns` is the newest column list seen in the batch (None when the source sent none).
+    """
+
+    schema: str
+    table: str
+    key_columns: tuple[str, ...]
+    rows: list[ChangeEvent] = field(default_factory=list)
+    events: list[ChangeEvent] = field(default_factory=list)
+    truncate: ChangeEvent | None = None
+    columns: tuple[Column, ...] | None = None
+    position: Position = (0, 0)
+
+    @property
+    def name(self) -> str:
+        """Return `schema.table`."""
+        return f"{self.schema}.{self.table}"
+
+
+@dataclass
+class ApplyResult:
+    """What one committed batch did, per table."""
+
+    applied: dict[str, int] = field(default_factory=dict)
+    logged: dict[str, int] = field(default_factory=dict)
+    dead_letters: int = 0
+    schema_changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableStatus:
+    """One mirrored table as the sink sees it."""
+
+    table: str
+    rows: int
+    deleted: int
+    last_lsn: int | None
+    last_op_ts: datetime | None
+    last_applied_at: datetime | None
+
+
+class Sink(ABC):
+    """An OLAP store the apply loop writes to; one subclass per store, in its own folder."""
+
+    NAME: ClassVar[str]
+    # One batch (all tables, change logs, dead letters, positions) commits atomically.
+    ATOMIC_BATCHES: ClassVar[bool] = True
+    # Mirrors are written with one set-based MERGE/upsert per table per batch.
+    SET_BASED_MERGE: ClassVar[bool] = True
+    # Added source columns appear without restart; dropped ones stop being written.
+    SCHEMA_EVOLUTION: ClassVar[bool] = True
+    # Other processes can read (status, verify, analytics) while the consumer runs.
+    CONCURRENT_READERS: ClassVar[bool] = True
+
+    @abstractmethod
+    def positions(self) -> dict[str, Position]:
+        """Return the last committed stream position per `schema.table`."""
+
+    @abstractmethod
+    def apply(
+        self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
+    ) -> ApplyResult:
+        """Apply one collapsed batch in one transaction; raise on failure (nothing applied)."""
+
+    @abstractmethod
+    def status(self) -> list[TableStatus]:
+        """Return the state of every mirrored table."""
+
+    @abstractmethod
+    def read_live(self, table: str, columns: Sequence[str]) -> pa.Table:
+        """Return the live (not deleted) rows of one mirror table, `columns` only."""
+
+    @abstractmethod
+    def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
+        """Return the newest dead letters."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources."""
