@@ -43,8 +43,8 @@ class DemoStep:
     run: Callable[[DemoContext], None]
 
 
-def load_steps(only: tuple[str, ...] = ()) -> list[DemoStep]:
-    """Load registered steps in order, optionally only those named."""
+def load_steps(until: str | None = None) -> list[DemoStep]:
+    """Load registered steps in order, optionally stopping after the step named `until`."""
     steps = []
     for ep in entry_points(group=DEMO_ENTRY_POINT_GROUP):
         step = ep.load()
@@ -52,11 +52,11 @@ def load_steps(only: tuple[str, ...] = ()) -> list[DemoStep]:
             raise TypeError(f"entry point {ep.value!r} is not a DemoStep")
         steps.append(step)
     steps.sort(key=lambda s: (s.order, s.name))
-    if only:
-        unknown = set(only) - {s.name for s in steps}
-        if unknown:
-            raise click.BadParameter(f"unknown step(s): {', '.join(sorted(unknown))}")
-        steps = [s for s in steps if s.name in only or s.order < 20]
+    if until is not None:
+        names = [s.name for s in steps]
+        if until not in names:
+            raise click.BadParameter(f"unknown step {until!r}; steps: {', '.join(names)}")
+        steps = steps[: names.index(until) + 1]
     return steps
 
 
@@ -67,16 +67,23 @@ def load_steps(only: tuple[str, ...] = ()) -> list[DemoStep]:
     default=None,
     help="State directory for the demo (default: .riverbed/demo).",
 )
-@click.option("--step", "only", multiple=True, help="Run only these steps (and the stack ones).")
+@click.option("--until", default=None, help="Stop after this step (see --list).")
 @click.option("--list", "list_only", is_flag=True, help="List the steps and exit.")
+@click.option("--verbose", is_flag=True, help="Show the INFO logs of every component.")
 @click.pass_obj
 def demo(
-    settings: RiverbedSettings | None, home: Path | None, only: tuple[str, ...], list_only: bool
+    settings: RiverbedSettings | None,
+    home: Path | None,
+    until: str | None,
+    list_only: bool,
+    verbose: bool,
 ) -> None:
     """Run the end-to-end demo on embedded defaults (Postgres, API, CDC, DuckDB)."""
     settings = settings or RiverbedSettings()
+    if not verbose:
+        logging.getLogger().setLevel(logging.WARNING)
     console = Console()
-    steps = load_steps(only)
+    steps = load_steps(until)
     if list_only:
         for s in steps:
             console.print(f"{s.order:>4}  {s.name:<16} {s.title}")
