@@ -1,0 +1,1 @@
+"""Batch analytics jobs of Riverbed."""
