@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,9 +56,15 @@ def shared_file(shared_data: Path, relative: str) -> Path:
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
     """Start one embedded Postgres (wal_level=logical) for the whole session."""
     mode = os.environ.get("RIVERBED_TEST_SERVICES", "native")
+    server: Any
     if mode == "docker":
-        pytest.skip("docker-backed services are selected but no engine runs here")
-    server = LocalPostgres(tmp_path_factory.mktemp("pg"), fast=True).start()
+        from riverbed.local.container import ContainerPostgres
+
+        server = ContainerPostgres().start()
+    elif mode == "native":
+        server = LocalPostgres(tmp_path_factory.mktemp("pg"), fast=True).start()
+    else:
+        pytest.fail(f"RIVERBED_TEST_SERVICES must be native or docker, not {mode!r}")
     try:
         yield server
     finally:
