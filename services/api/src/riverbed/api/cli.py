@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from riverbed.api.settings import ApiSettings
+from riverbed.core.logging import configure_logging
 from riverbed.core.migrations import upgrade
 from riverbed.core.settings import load_settings
 
@@ -38,6 +39,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v is not None
     }
     settings = load_settings(ApiSettings, **overrides)
+    configure_logging(settings.log_level, json_logs=settings.log_json)
     check_migrated(settings)
     if settings.workers > 1:
         raise SystemExit(run_gunicorn(settings))
