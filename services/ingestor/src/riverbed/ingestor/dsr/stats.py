@@ -1,0 +1,133 @@
+"""Read side of DSRs: listing, one DSR, and the top-percentile of resources by EUR revenue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, select, text
+from sqlalchemy.orm import Session
+
+from riverbed.ingestor.dsr._sql import _DIR
+from riverbed.ingestor.dsr.schema import currency, dsr, territory
+
+__all__ = ["MissingRate", "Percentile", "count_dsrs", "get_dsr", "list_dsrs", "top_percentile"]
+
+
+class MissingRate(Exception):
+    """A matching DSR's currency has no EUR reference rate over its period."""
+
+    def __init__(self, code: str, start: date, end: date) -> None:
+        super().__init__(
+            f"no EUR reference rate for {code} between {start} and {end}: "
+            "load the ECB rates with `riverbed fx import FILE`"
+        )
+        self.code, self.start, self.end = code, start, end
+
+
+@dataclass(frozen=True)
+class Percentile:
+    """One page of the top-percentile answer and the size of the whole answer."""
+
+    resources: list[dict[str, Any]]
+    total: int
+
+
+def _dsr_query() -> Any:
+    return (
+        select(
+            dsr,
+            territory.c.name.label("territory_name"),
+            currency.c.name.label("currency_name"),
+        )
+        .join(territory, territory.c.code_2 == dsr.c.territory_code)
+        .join(currency, currency.c.code == dsr.c.currency_code)
+    )
+
+
+def list_dsrs(session: Session, limit: int, offset: int) -> list[Row[Any]]:
+    """Return one page of DSRs ordered by id."""
+    return list(session.execute(_dsr_query().order_by(dsr.c.id).limit(limit).offset(offset)))
+
+
+def count_dsrs(session: Session) -> int:
+    """Return how many DSRs exist."""
+    return int(session.scalar(select(func.count()).select_from(dsr)) or 0)
+
+
+def get_dsr(session: Session, dsr_id: int) -> Row[Any] | None:
+    """Return one DSR or None."""
+    return session.execute(_dsr_query().where(dsr.c.id == dsr_id)).first()
+
+
+def _matching(territory_code: str | None, start: date | None, end: date | None) -> tuple[str, dict[str, Any]]:
+    where, params = [], {}
+    if territory_code is not None:
+        where.append("AND d.territory_code = :territory")
+        params["territory"] = territory_code
+    if start is not None:
+        where.append("AND d.period_start >= :start")
+        params["start"] = start
+    if end is not None:
+        where.append("AND d.period_end <= :end")
+        params["end"] = end
+    sql = (_DIR / "matching_dsrs.sql").read_text()
+    sql = "\n".join(ln for ln in sql.splitlines() if not ln.startswith("--"))
+    return sql.replace("{where}", " ".join(where)), params
+
+
+def top_percentile(
+    session: Session,
+    number: int,
+    *,
+    territory_code: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> Percentile:
+    """Return the smallest tie-closed set of resources reaching `number`% of EUR revenue."""
+    matching, params = _matching(territory_code, start, end)
+    for row in session.execute(text(f"SELECT * FROM ({matching}) m WHERE m.rate IS NULL"), params):
+        raise MissingRate(row.currency_code, _day(row.period_start), _day(row.period_end))
+    sql = (_DIR / "percentile.sql").read_text().replace("{matching}", matching)
+    args = {**params, "number": number, "limit": limit, "offset": offset}
+    rows = list(session.execute(text(sql), args))
+    if not rows and offset > 0:
+        probe = session.execute(text(sql), {**args, "limit": 1, "offset": 0}).first()
+        return Percentile([], int(probe.total_count) if probe else 0)
+    total = int(rows[0].total_count) if rows else 0
+    dsrs = _dsrs_of(session, [r.resource_id for r in rows], matching, params)
+    return Percentile([_resource(r, dsrs.get(r.resource_id, [])) for r in rows], total)
+
+
+def _dsrs_of(
+    session: Session, ids: list[int], matching: str, params: dict[str, Any]
+) -> dict[int, list[int]]:
+    if not ids:
+        return {}
+    stmt = text(
+        f"SELECT u.resource_id, u.dsr_id FROM dsr_usage u JOIN ({matching}) m "
+        "ON m.dsr_id = u.dsr_id WHERE u.resource_id IN :ids ORDER BY u.resource_id, u.dsr_id"
+    ).bindparams(bindparam("ids", expanding=True))
+    found: dict[int, list[int]] = {}
+    for rid, dsr_id in session.execute(stmt, {**params, "ids": ids}):
+        found.setdefault(int(rid), []).append(int(dsr_id))
+    return found
+
+
+def _resource(row: Row[Any], dsrs: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {"dsp_id": row.dsp_id}
+    for key in ("title", "artists", "isrc"):
+        if getattr(row, key) is not None:
+            out[key] = getattr(row, key)
+    if row.usages is not None:
+        out["usages"] = int(row.usages)
+    out["revenue"] = float(row.revenue)
+    out["dsrs"] = dsrs
+    return out
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
