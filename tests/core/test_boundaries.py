@@ -11,6 +11,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _ruff_on_probe(where: str, imported: str) -> subprocess.CompletedProcess[str]:
+    """Run ruff's banned-api rule on a module under `where` that imports `imported`."""
+    probe = ROOT / where / "_boundary_probe.py"
+    probe.write_text(f'"""Probe."""\n\nimport {imported}\n\n__all__ = ["{imported}"]\n')
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID251", str(probe)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        probe.unlink()
+
+
 @pytest.mark.parametrize(
     ("where", "imported"),
     [
@@ -22,31 +37,11 @@ ROOT = Path(__file__).resolve().parents[2]
     ],
 )
 def test_cross_service_import_is_refused(where: str, imported: str) -> None:
-    probe = ROOT / where / "_boundary_probe.py"
-    probe.write_text(f'"""Probe."""\n\nimport {imported}\n\n__all__ = ["{imported}"]\n')
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID251", str(probe)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        probe.unlink()
+    result = _ruff_on_probe(where, imported)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "TID251" in result.stdout and imported in result.stdout
 
 
 def test_allowed_import_passes() -> None:
-    probe = ROOT / "services/api/src/riverbed/api/_boundary_probe.py"
-    probe.write_text('"""Probe."""\n\nimport riverbed.core\n\n__all__ = ["riverbed"]\n')
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID251", str(probe)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        probe.unlink()
+    result = _ruff_on_probe("services/api/src/riverbed/api", "riverbed.core")
     assert result.returncode == 0, result.stdout

@@ -7,13 +7,14 @@ from typing import Any
 import psycopg
 
 from riverbed.core.errors import ServiceError
+from riverbed.local.postgres import DatabaseAdmin
 
 __all__ = ["ContainerPostgres"]
 
 IMAGE = "postgres:16.6"
 
 
-class ContainerPostgres:
+class ContainerPostgres(DatabaseAdmin):
     """The same interface as LocalPostgres, backed by the official image with wal_level=logical."""
 
     def __init__(self, image: str = IMAGE) -> None:
@@ -52,19 +53,3 @@ class ContainerPostgres:
     def connect(self, database: str = "postgres") -> psycopg.Connection:
         """Open an autocommit connection."""
         return psycopg.connect(self.url(database), autocommit=True)
-
-    def create_database(self, name: str) -> str:
-        """Create database `name` and return its URL."""
-        with self.connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def drop_database(self, name: str) -> None:
-        """Drop database `name` and its replication slots."""
-        with self.connect() as conn:
-            for (slot,) in conn.execute(
-                "SELECT slot_name FROM pg_replication_slots WHERE database = %s", (name,)
-            ).fetchall():
-                conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -18,7 +18,7 @@ import psycopg
 from riverbed.core.errors import ServiceError
 from riverbed.local.ports import free_port, port_open
 
-__all__ = ["PG_BIN", "LocalPostgres"]
+__all__ = ["PG_BIN", "DatabaseAdmin", "LocalPostgres"]
 
 
 def _pg_bin() -> Path:
@@ -71,7 +71,39 @@ def _as_system_user(user: str | None) -> dict[str, Any]:
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
 
-class LocalPostgres:
+class DatabaseAdmin:
+    """Create and drop databases on a server reachable through `connect()`."""
+
+    def connect(self, database: str = "postgres") -> psycopg.Connection:
+        """Open an autocommit connection."""
+        raise NotImplementedError
+
+    def url(self, database: str = "postgres", driver: str = "postgresql") -> str:
+        """Return a connection URL."""
+        raise NotImplementedError
+
+    def create_database(self, name: str) -> str:
+        """Create database `name` (dropping a previous one) and return its URL."""
+        with self.connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop database `name` and the replication slots that pin it."""
+        with self.connect() as conn:
+            slots = conn.execute(
+                "SELECT slot_name, active_pid FROM pg_replication_slots WHERE database = %s",
+                (name,),
+            ).fetchall()
+            for slot, pid in slots:
+                if pid:
+                    conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class LocalPostgres(DatabaseAdmin):
     """A Postgres cluster in `data_dir`, listening on 127.0.0.1:`port`, wal_level=logical."""
 
     def __init__(self, data_dir: Path, port: int | None = None, *, fast: bool = False) -> None:
@@ -177,26 +209,6 @@ class LocalPostgres:
     def connect(self, database: str = "postgres") -> psycopg.Connection:
         """Open an autocommit psycopg connection."""
         return psycopg.connect(self.url(database), autocommit=True)
-
-    def create_database(self, name: str) -> str:
-        """Create database `name` (dropping a previous one) and return its URL."""
-        with self.connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def drop_database(self, name: str) -> None:
-        """Drop database `name` and the replication slots that pin it."""
-        with self.connect() as conn:
-            slots = conn.execute(
-                "SELECT slot_name, active_pid FROM pg_replication_slots WHERE database = %s",
-                (name,),
-            ).fetchall()
-            for slot, pid in slots:
-                if pid:
-                    conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
-                conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     # ---- internals -------------------------------------------------------------------------
     def _run(self, exe: str, *args: str) -> str:
