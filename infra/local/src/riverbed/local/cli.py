@@ -25,11 +25,14 @@ def dev() -> None:
 
 
 @dev.command("up")
+@click.option(
+    "--kafka", is_flag=True, help="Also start Kafka and Connect and apply the connectors."
+)
 @click.pass_obj
-def up(settings: RiverbedSettings | None) -> None:
+def up(settings: RiverbedSettings | None, kafka: bool) -> None:
     """Start the local stack and print how to use it."""
     stack = _stack(settings)
-    stack.up()
+    stack.up(kafka=kafka)
     click.echo("local stack is up; point commands at it with:")
     click.echo('  eval "$(riverbed dev env)"')
 

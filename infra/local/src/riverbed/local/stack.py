@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from riverbed.local.kafka_stack import KafkaStack
 from riverbed.local.postgres import LocalPostgres
 
 __all__ = ["Stack"]
@@ -15,17 +16,21 @@ class Stack:
     def __init__(self, home: Path) -> None:
         self.home = home
         self.postgres = LocalPostgres(home / "postgres")
+        self.kafka = KafkaStack(home)
 
-    def up(self) -> None:
-        """Start Postgres (and create the `riverbed` database)."""
+    def up(self, *, kafka: bool = False) -> None:
+        """Start Postgres (and create the `riverbed` database); with kafka, Kafka + Connect."""
         self.postgres.start()
         with self.postgres.connect() as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'riverbed'").fetchone()
             if not exists:
                 conn.execute('CREATE DATABASE "riverbed"')
+        if kafka:
+            self.kafka.up(self.postgres, "riverbed")
 
     def down(self) -> None:
         """Stop every service that runs."""
+        self.kafka.down()
         self.postgres.stop()
 
     def status(self) -> dict[str, dict[str, object]]:
@@ -37,7 +42,8 @@ class Stack:
                 "address": f"127.0.0.1:{pg.port}",
                 "pid": pg.pid(),
                 "data": str(pg.pgdata),
-            }
+            },
+            **self.kafka.status(),
         }
 
     def env(self) -> dict[str, str]:
@@ -45,4 +51,5 @@ class Stack:
         env: dict[str, str] = {}
         if self.postgres.is_running():
             env["DATABASE_URL"] = self.postgres.url("riverbed")
+        env.update(self.kafka.env())
         return env
