@@ -1,0 +1,102 @@
+"""`riverbed streaming ...`: one group; `load` here, other members plug in subcommands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+
+from riverbed.core.errors import UserInputError
+from riverbed.core.settings import RiverbedSettings
+from riverbed.core.warehouse import duckdb_warehouse_path
+from riverbed.ingestor.streaming import DEFAULT_WAREHOUSE_NAME
+from riverbed.ingestor.streaming._load import load
+
+__all__ = ["SUBCOMMAND_GROUP", "streaming"]
+
+SUBCOMMAND_GROUP = "riverbed.streaming"
+
+
+class StreamingGroup(click.Group):
+    """A group that also lists subcommands registered under `riverbed.streaming`."""
+
+    def _plugins(self) -> dict[str, Any]:
+        return {ep.name: ep for ep in entry_points(group=SUBCOMMAND_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            return cmd
+        ep = self._plugins().get(cmd_name)
+        if ep is None:
+            return None
+        loaded = ep.load()
+        if not isinstance(loaded, click.Command):
+            raise click.ClickException(f"entry point {ep.value!r} is not a click command")
+        return loaded
+
+
+def _parse_date(value: str) -> date:
+    """Parse an ISO date argument."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise UserInputError(f"--as-of {value!r}: expected a date YYYY-MM-DD") from None
+
+
+@click.group(cls=StreamingGroup)
+def streaming() -> None:
+    """Streaming app + vendor book data: nightly loads and the business answers."""
+
+
+@streaming.command("load")
+@click.option(
+    "--internal",
+    "internal",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder with users.csv, movies.csv, streams.csv.",
+)
+@click.option(
+    "--vendor",
+    "vendor",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder with the vendor's full dump: authors.json, books.json, reviews.json.",
+)
+@click.option(
+    "--as-of", "as_of", required=True, help="Delivery date YYYY-MM-DD (dumps load in order)."
+)
+@click.option(
+    "--warehouse",
+    default=None,
+    help=f"duckdb:PATH (default: <RIVERBED_HOME>/{DEFAULT_WAREHOUSE_NAME}).",
+)
+@click.pass_obj
+def load_cmd(
+    settings: RiverbedSettings | None,
+    internal: Path,
+    vendor: Path,
+    as_of: str,
+    warehouse: str | None,
+) -> None:
+    """Validate and load one nightly delivery (SCD2 for every dimension)."""
+    path = duckdb_warehouse_path(warehouse, settings, DEFAULT_WAREHOUSE_NAME)
+    result = load(internal, vendor, _parse_date(as_of), path)
+    click.echo(f"{result.message} ({path})")
+    for ent in result.entities:
+        changes = ", ".join(f"{k} {v}" for k, v in ent.changes.items())
+        click.echo(
+            f"  {ent.name:<8} {ent.records:>10} records {ent.rejected:>6} rejected"
+            + (f"  [{changes}]" if changes else "")
+        )
+    if result.warnings:
+        click.echo(f"  {result.warnings} warnings (kept records with dangling references)")
+    if any(e.rejected for e in result.entities) or result.warnings:
+        click.echo("  see the rejects table for reasons")

@@ -1,0 +1,57 @@
+-- Stage books.json. Natural key: the title folded to a title key (upper case, en/em dashes
+-- as "-", whitespace collapsed) because reviews cite books by their UPPERCASE title.
+-- Quirk: some book authors are missing from authors.json; such books are kept (author_id
+-- stays NULL) and a warning goes to the rejects table (see warnings.sql).
+CREATE OR REPLACE TEMP TABLE stg_book AS
+WITH raw AS (
+    SELECT row_number() OVER () AS record_no, json AS j
+    FROM read_json_objects($path, format = 'array')
+),
+parsed AS (
+    SELECT
+        record_no,
+        CAST(json(j) AS VARCHAR) AS raw,
+        trim(j ->> '$.name') AS title,
+        j ->> '$.pages' AS pages_raw,
+        try_cast(j ->> '$.pages' AS INTEGER) AS pages,
+        nullif(trim(j ->> '$.author'), '') AS author_name,
+        nullif(trim(j ->> '$.publisher'), '') AS publisher
+    FROM raw
+),
+checked AS (
+    SELECT
+        *,
+        upper(trim(regexp_replace(regexp_replace(title, '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+            AS title_key,
+        CASE
+            WHEN title IS NULL OR title = '' THEN 'name is missing or blank'
+            WHEN pages_raw IS NOT NULL AND (pages IS NULL OR pages <= 0)
+                THEN 'pages is not a positive integer: ' || pages_raw
+            WHEN author_name IS NULL THEN 'author is missing or blank'
+        END AS bad
+    FROM parsed
+),
+keyed AS (
+    SELECT
+        *,
+        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY title_key) AS first_no
+    FROM checked
+)
+SELECT
+    record_no,
+    raw,
+    title_key AS natural_key,
+    md5(title_key) AS book_id,
+    title,
+    pages,
+    author_name,
+    md5(author_name) AS author_id,
+    publisher,
+    md5(concat_ws('|', title, coalesce(pages_raw, ''), author_name, coalesce(publisher, '')))
+        AS content_hash,
+    coalesce(
+        bad,
+        CASE WHEN record_no <> first_no
+            THEN 'duplicate book title (first delivered as record ' || first_no || ')' END
+    ) AS reason
+FROM keyed;

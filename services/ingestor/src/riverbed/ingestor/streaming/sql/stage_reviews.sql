@@ -1,0 +1,98 @@
+-- Stage reviews.json. A review has no id in the feed, so its natural key is derived from
+-- content that must not change when the vendor edits a review: book title key, movie title
+-- key and the creation instant (UTC). Text, rating and `updated` form the content hash, so an
+-- edit versions the review instead of deleting and re-creating it.
+-- Quirks: titles are UPPERCASE (matched through title keys); every review carries a sentinel
+-- movie titled "end" (dropped); book pages is "unknown" (ignored: pages come from books.json);
+-- offsets have no colon ("+0100", parsed by %z); `created` is after `updated` in about half
+-- the reviews (both kept as delivered, flagged in created_after_updated).
+CREATE OR REPLACE TEMP TABLE stg_review AS
+WITH raw AS (
+    SELECT row_number() OVER () AS record_no, json AS j
+    FROM read_json_objects($path, format = 'array')
+),
+parsed AS (
+    SELECT
+        record_no,
+        CAST(json(j) AS VARCHAR) AS raw,
+        json_extract_string(j, '$.books[*].metadata.title') AS book_titles,
+        list_filter(
+            json_extract_string(j, '$.movies[*].title'),
+            lambda x: lower(coalesce(trim(x), '')) <> 'end'
+        ) AS movie_titles,
+        j ->> '$.content.text' AS review_text,
+        j ->> '$.rating.rate' AS rate_raw,
+        try_cast(j ->> '$.rating.rate' AS INTEGER) AS rating,
+        j ->> '$.rating.label' AS rating_label,
+        j ->> '$.created' AS created_raw,
+        j ->> '$.updated' AS updated_raw,
+        try_strptime(j ->> '$.created', ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z'])
+            AS created_tz,
+        try_strptime(j ->> '$.updated', ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z'])
+            AS updated_tz
+    FROM raw
+),
+checked AS (
+    SELECT
+        *,
+        trim(book_titles[1]) AS book_title,
+        trim(movie_titles[1]) AS movie_title,
+        upper(trim(regexp_replace(regexp_replace(book_titles[1], '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+            AS book_key,
+        upper(trim(regexp_replace(regexp_replace(movie_titles[1], '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+            AS movie_key,
+        timezone('UTC', created_tz) AS created_at,
+        timezone('UTC', updated_tz) AS updated_at,
+        CASE
+            WHEN coalesce(len(book_titles), 0) <> 1
+                THEN 'expected exactly 1 book, found ' || coalesce(len(book_titles), 0)
+            WHEN coalesce(trim(book_titles[1]), '') = '' THEN 'books[0].metadata.title is blank'
+            WHEN coalesce(len(movie_titles), 0) <> 1
+                THEN 'expected exactly 1 movie besides the "end" sentinel, found '
+                    || coalesce(len(movie_titles), 0)
+            WHEN coalesce(trim(movie_titles[1]), '') = '' THEN 'movies[].title is blank'
+            WHEN created_raw IS NULL THEN 'created is missing'
+            WHEN created_tz IS NULL THEN 'created is not an ISO-8601 timestamp: ' || created_raw
+            WHEN updated_raw IS NOT NULL AND updated_tz IS NULL
+                THEN 'updated is not an ISO-8601 timestamp: ' || updated_raw
+            WHEN rate_raw IS NOT NULL AND (rating IS NULL OR rating NOT BETWEEN 1 AND 5)
+                THEN 'rating.rate is not an integer from 1 to 5: ' || rate_raw
+        END AS bad
+    FROM parsed
+),
+keyed AS (
+    SELECT
+        *,
+        concat_ws('|', book_key, movie_key, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%g'))
+            AS review_key
+    FROM checked
+),
+firsts AS (
+    SELECT
+        *,
+        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY review_key) AS first_no
+    FROM keyed
+)
+SELECT
+    record_no,
+    raw,
+    review_key AS natural_key,
+    md5(review_key) AS review_id,
+    book_title,
+    book_key,
+    movie_title,
+    movie_key,
+    review_text,
+    rating,
+    rating_label,
+    created_at,
+    updated_at,
+    created_at > updated_at AS created_after_updated,
+    md5(concat_ws('|', coalesce(review_text, ''), coalesce(rate_raw, ''),
+        coalesce(rating_label, ''), coalesce(updated_raw, ''))) AS content_hash,
+    coalesce(
+        bad,
+        CASE WHEN record_no <> first_no
+            THEN 'duplicate review key (first delivered as record ' || first_no || ')' END
+    ) AS reason
+FROM firsts;
