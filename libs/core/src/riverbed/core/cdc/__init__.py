@@ -17,6 +17,7 @@ from riverbed.core.cdc._parse import (
     table_from_topic,
 )
 from riverbed.core.cdc._types import UNAVAILABLE_TEXT, decode_value, decoder_for
+from riverbed.core.cdc._warehouse import WarehouseLock, read_warehouse
 
 __all__ = [
     "OPS",
@@ -29,9 +30,11 @@ __all__ = [
     "Op",
     "Position",
     "Unavailable",
+    "WarehouseLock",
     "decode_value",
     "decoder_for",
     "parse_or_dead_letter",
     "parse_record",
+    "read_warehouse",
     "table_from_topic",
 ]

@@ -96,6 +96,10 @@ _LOGICAL: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def _decimal_string(v: Any) -> Decimal:
+    return Decimal(str(v))
+
+
 def _identity(v: Any) -> Any:
     return v
 
@@ -107,6 +111,9 @@ def decoder_for(col: Column) -> Callable[[Any], Any]:
         return _decimal_bytes(int(col.param("scale") or 0))
     if col.logical in _LOGICAL:
         return _LOGICAL[col.logical]
+    source_type = (col.param("__debezium.source.column.type") or "").upper()
+    if col.type == "string" and source_type in ("NUMERIC", "DECIMAL"):
+        return _decimal_string
     if col.type == "bytes":
         return _bytes
     return _identity

@@ -62,6 +62,7 @@ class TableStatus:
     last_lsn: int | None
     last_op_ts: datetime | None
     last_applied_at: datetime | None
+    last_lag_s: float | None = None  # commit in the source -> commit in the sink, last batch
 
 
 class Sink(ABC):
@@ -98,6 +99,9 @@ class Sink(ABC):
     @abstractmethod
     def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
         """Return the newest dead letters."""
+
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """Let other processes in while the loop is idle (e.g. close a single-writer file)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""

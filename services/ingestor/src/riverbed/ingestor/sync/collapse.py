@@ -1,0 +1,94 @@
+"""Collapse a batch of change events into one set of rows per table (last event per key)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from riverbed.core.cdc import UNAVAILABLE, ChangeEvent, DeadLetter
+from riverbed.ingestor.sync.sinks.base import TableChanges
+
+__all__ = ["Collapsed", "collapse", "row_image"]
+
+
+@dataclass
+class Collapsed:
+    """The per-table changes of one batch plus events that could not be applied."""
+
+    tables: list[TableChanges] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+def row_image(ev: ChangeEvent) -> dict[str, Any]:
+    """Return the values to store for an event: `after`, or for deletes `before`/the key."""
+    if ev.op in ("c", "u", "r") and ev.after is not None:
+        return ev.after
+    image = dict(ev.before or {})
+    image.update(ev.key)
+    return image
+
+
+def _fill_unavailable(ev: ChangeEvent, prev: ChangeEvent | None) -> None:
+    """Replace UNAVAILABLE (unchanged TOAST) values from `before` or the previous event."""
+    after = ev.after
+    if after is None or not any(v is UNAVAILABLE for v in after.values()):
+        return
+    after = dict(after)
+    prev_image = prev.after if prev is not None and prev.op in ("c", "u", "r") else None
+    for col, value in after.items():
+        if value is not UNAVAILABLE:
+            continue
+        if ev.before is not None and ev.before.get(col, UNAVAILABLE) is not UNAVAILABLE:
+            after[col] = ev.before[col]
+        elif prev_image is not None and prev_image.get(col, UNAVAILABLE) is not UNAVAILABLE:
+            after[col] = prev_image[col]
+    ev.after = after
+
+
+def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
+    """Group events by table and keep the last one per key (TRUNCATE resets the table)."""
+    out = Collapsed()
+    tables: dict[str, TableChanges] = {}
+    rows: dict[str, dict[tuple[Any, ...], ChangeEvent]] = {}
+    for ev in events:
+        name = f"{ev.schema}.{ev.table}"
+        tc = tables.get(name)
+        if tc is None:
+            tc = TableChanges(schema=ev.schema, table=ev.table, key_columns=tuple(ev.key))
+            tables[name] = tc
+            rows[name] = {}
+        if ev.columns is not None:
+            tc.columns = ev.columns
+        if ev.lsn is not None and (ev.last_commit_lsn or 0, ev.lsn) > tc.position:
+            tc.position = ev.position
+        if ev.op == "t":
+            tc.truncate = ev
+            rows[name].clear()
+            tc.events.append(ev)
+            continue
+        if not ev.key:
+            out.dead_letters.append(
+                DeadLetter(
+                    reason=f"{name} has no primary key: changes cannot be applied by key",
+                    value=ev.raw,
+                    table=ev.table,
+                )
+            )
+            continue
+        if not tc.key_columns:
+            tc.key_columns = tuple(ev.key)
+        key = tuple(ev.key.get(k) for k in tc.key_columns)
+        prev = rows[name].get(key)
+        if ev.tombstone:
+            if prev is None:
+                rows[name][key] = ev
+            continue
+        _fill_unavailable(ev, prev)
+        rows[name].pop(key, None)  # keep stream order of the last events
+        rows[name][key] = ev
+        tc.events.append(ev)
+    for name, tc in tables.items():
+        tc.rows = list(rows[name].values())
+        out.tables.append(tc)
+    return out

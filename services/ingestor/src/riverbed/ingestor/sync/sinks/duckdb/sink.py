@@ -1,0 +1,415 @@
+"""The DuckDB sink: `mirror.<table>` upserted by MERGE from Arrow, `changelog.<table>` appended."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, ClassVar
+
+import duckdb
+import pyarrow as pa
+
+from riverbed.core.cdc import UNAVAILABLE, DeadLetter, Position, WarehouseLock, read_warehouse
+from riverbed.core.errors import ServiceError
+from riverbed.ingestor.sync.collapse import row_image
+from riverbed.ingestor.sync.sinks.base import ApplyResult, Sink, TableChanges, TableStatus
+from riverbed.ingestor.sync.sinks.duckdb._sql import (
+    changelog_insert_sql,
+    create_changelog_sql,
+    create_mirror_sql,
+    merge_sql,
+    q,
+)
+from riverbed.ingestor.sync.sinks.duckdb._types import duck_type, to_arrow_values
+
+__all__ = ["DuckDBSink", "SchemaChangeError"]
+
+log = logging.getLogger(__name__)
+_STATE_SQL = files(__package__).joinpath("state.sql").read_text()
+
+
+class SchemaChangeError(ServiceError):
+    """A source column changed type in a way the mirror cannot follow."""
+
+
+class DuckDBSink(Sink):
+    """Write mirrors and change logs into one DuckDB file, holding it only while busy."""
+
+    NAME: ClassVar[str] = "duckdb"
+    ATOMIC_BATCHES: ClassVar[bool] = True
+    SET_BASED_MERGE: ClassVar[bool] = True
+    SCHEMA_EVOLUTION: ClassVar[bool] = True
+    CONCURRENT_READERS: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        mirror_schema: str = "mirror",
+        changelog_schema: str = "changelog",
+        reader_wait_s: float = 5.0,
+    ) -> None:
+        self.path = Path(path)
+        self.mirror_schema = mirror_schema
+        self.changelog_schema = changelog_schema
+        self.reader_wait_s = reader_wait_s
+        self.lock = WarehouseLock(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._columns: dict[str, dict[str, str]] = {}  # table -> column -> DuckDB type
+        self._dropped: dict[str, set[str]] = {}
+
+    # -- connection ---------------------------------------------------------------------------
+    def _writer(self) -> duckdb.DuckDBPyConnection:
+        if self._con is not None and self.lock.readers_waiting():
+            self.release()
+        if self._con is None:
+            self.lock.acquire_writer(self.reader_wait_s)
+            try:
+                con = duckdb.connect(str(self.path))
+                con.execute(_STATE_SQL)
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {q(self.mirror_schema)}")
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {q(self.changelog_schema)}")
+            except BaseException:
+                self.lock.release_writer()
+                raise
+            self._con = con
+            self._load_columns(con)
+        return self._con
+
+    def _load_columns(self, con: duckdb.DuckDBPyConnection) -> None:
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = ? ORDER BY table_name, ordinal_position",
+            [self.mirror_schema],
+        ).fetchall()
+        self._columns = {}
+        for table, column, dtype in rows:
+            if column not in ("_lsn", "_op_ts", "_deleted"):
+                self._columns.setdefault(table, {})[column] = dtype
+
+    def release(self) -> None:
+        """Close the connection and let readers in (called when idle)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self.lock.release_writer()
+
+    def close(self) -> None:
+        """Release the file."""
+        self.release()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._con is not None:
+            yield self._con
+        else:
+            with read_warehouse(self.path) as con:
+                yield con
+
+    # -- schema -------------------------------------------------------------------------------
+    def _record_change(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        column: str,
+        change: str,
+        old: str | None,
+        new: str | None,
+        detail: str = "",
+    ) -> str:
+        con.execute(
+            "INSERT INTO riverbed_sync.schema_changes VALUES (now(), ?, ?, ?, ?, ?, ?)",
+            [table, column, change, old, new, detail],
+        )
+        msg = f"{table}.{column}: {change}" + (f" ({old} -> {new})" if old or new else "")
+        log.warning("schema change %s", msg, extra={"table": table, "column": column})
+        return msg
+
+    def _desired(self, tc: TableChanges) -> list[tuple[str, str]]:
+        if tc.columns is not None:
+            return [(c.name, duck_type(c)) for c in tc.columns]
+        known = dict(self._columns.get(tc.table, {}))
+        for ev in tc.events:
+            for name in row_image(ev):
+                known.setdefault(name, "VARCHAR")
+        return list(known.items())
+
+    def _ensure_table(
+        self, con: duckdb.DuckDBPyConnection, tc: TableChanges, result: ApplyResult
+    ) -> list[tuple[str, str]]:
+        desired = self._desired(tc)
+        mirror = f"{q(self.mirror_schema)}.{q(tc.table)}"
+        changelog = f"{q(self.changelog_schema)}.{q(tc.table)}"
+        existing = self._columns.get(tc.table)
+        if existing is None:
+            con.execute(create_mirror_sql(mirror, desired, tc.key_columns))
+            con.execute(create_changelog_sql(changelog, desired))
+            self._columns[tc.table] = dict(desired)
+            return desired
+        for name, typ in desired:
+            old = existing.get(name)
+            if old is None:
+                con.execute(f"ALTER TABLE {mirror} ADD COLUMN {q(name)} {typ}")
+                con.execute(f"ALTER TABLE {changelog} ADD COLUMN IF NOT EXISTS {q(name)} {typ}")
+                existing[name] = typ
+                result.schema_changes.append(
+                    self._record_change(con, tc.table, name, "added", None, typ)
+                )
+                self._dropped.get(tc.table, set()).discard(name)
+            elif old != typ:
+                try:
+                    con.execute(f"ALTER TABLE {mirror} ALTER COLUMN {q(name)} TYPE {typ}")
+                    con.execute(f"ALTER TABLE {changelog} ALTER COLUMN {q(name)} TYPE {typ}")
+                except duckdb.Error as exc:
+                    raise SchemaChangeError(
+                        f"column {tc.table}.{name} changed type in the source ({old} -> {typ})"
+                        f" and the mirror cannot follow: {exc}. Rebuild the mirror table"
+                        f" (DROP TABLE {self.mirror_schema}.{tc.table} and re-snapshot)."
+                    ) from None
+                existing[name] = typ
+                result.schema_changes.append(
+                    self._record_change(con, tc.table, name, "type_changed", old, typ)
+                )
+        if tc.columns is not None:
+            present = {n for n, _ in desired}
+            gone = self._dropped.setdefault(tc.table, set())
+            for name in existing:
+                if name not in present and name not in gone:
+                    gone.add(name)
+                    result.schema_changes.append(
+                        self._record_change(
+                            con,
+                            tc.table,
+                            name,
+                            "dropped",
+                            existing[name],
+                            None,
+                            "no longer written; existing values kept",
+                        )
+                    )
+        return desired
+
+    # -- apply --------------------------------------------------------------------------------
+    def _rows_table(self, tc: TableChanges, cols: list[tuple[str, str]]) -> tuple[pa.Table, bool]:
+        names = [n for n, _ in cols]
+        data: dict[str, list[Any]] = {n: [] for n in names}
+        lsn: list[int | None] = []
+        op_ts: list[datetime | None] = []
+        deleted: list[bool] = []
+        unavailable: list[list[str]] = []
+        partial = False
+        for ev in tc.rows:
+            image = row_image(ev)
+            missing = []
+            for n in names:
+                v = image.get(n, UNAVAILABLE)
+                if v is UNAVAILABLE:
+                    missing.append(n)
+                    v = None
+                data[n].append(v)
+            if missing:
+                partial = True
+            unavailable.append(missing)
+            lsn.append(ev.lsn)
+            op_ts.append(ev.commit_ts)
+            deleted.append(ev.op == "d")
+        arrays = [to_arrow_values(data[n], t) for n, t in cols]
+        arrays += [
+            pa.array(lsn, pa.int64()),
+            pa.array(op_ts, pa.timestamp("us", tz="UTC")),
+            pa.array(deleted, pa.bool_()),
+            pa.array(unavailable, pa.list_(pa.string())),
+        ]
+        return pa.Table.from_arrays(
+            arrays, [*names, "_lsn", "_op_ts", "_deleted", "_unavailable"]
+        ), partial
+
+    def _events_table(
+        self, tc: TableChanges, cols: list[tuple[str, str]], now: datetime
+    ) -> pa.Table:
+        names = [n for n, _ in cols]
+        data: dict[str, list[Any]] = {n: [] for n in names}
+        for ev in tc.events:
+            image = row_image(ev) if ev.op != "t" else {}
+            for n in names:
+                v = image.get(n)
+                data[n].append(None if v is UNAVAILABLE else v)
+        evs = tc.events
+        arrays = [to_arrow_values(data[n], t) for n, t in cols] + [
+            pa.array([e.op for e in evs], pa.string()),
+            pa.array([e.lsn for e in evs], pa.int64()),
+            pa.array([e.tx_id for e in evs], pa.int64()),
+            pa.array([e.commit_ts for e in evs], pa.timestamp("us", tz="UTC")),
+            pa.array([e.source_ts for e in evs], pa.timestamp("us", tz="UTC")),
+            pa.array([now] * len(evs), pa.timestamp("us", tz="UTC")),
+            pa.array([e.snapshot for e in evs], pa.bool_()),
+        ]
+        meta = ["_op", "_lsn", "_tx_id", "_commit_ts", "_source_ts", "_applied_at", "_snapshot"]
+        return pa.Table.from_arrays(arrays, [*names, *meta])
+
+    def _apply_table(
+        self, con: duckdb.DuckDBPyConnection, tc: TableChanges, result: ApplyResult, now: datetime
+    ) -> None:
+        cols = self._ensure_table(con, tc, result)
+        mirror = f"{q(self.mirror_schema)}.{q(tc.table)}"
+        if tc.truncate is not None:
+            t = tc.truncate
+            con.execute(
+                f"UPDATE {mirror} SET _deleted = true, _lsn = ?, _op_ts = ?"
+                " WHERE _lsn IS NULL OR _lsn < ?",
+                [t.lsn, t.commit_ts, t.lsn],
+            )
+        if tc.rows:
+            s, partial = self._rows_table(tc, cols)
+            con.register("s", s)
+            try:
+                con.execute(
+                    merge_sql(mirror, [n for n, _ in cols], tc.key_columns, partial=partial)
+                )
+            finally:
+                con.unregister("s")
+        logged = [e for e in tc.events if e.lsn is not None]
+        if logged:
+            e = self._events_table(tc, cols, now)
+            lsns = [ev.lsn for ev in logged if ev.lsn is not None]
+            con.register("e", e)
+            try:
+                con.execute(
+                    changelog_insert_sql(
+                        f"{q(self.changelog_schema)}.{q(tc.table)}",
+                        [n for n, _ in cols],
+                        tc.key_columns,
+                    ),
+                    {"lo": min(lsns), "hi": max(lsns)},
+                )
+            finally:
+                con.unregister("e")
+        commit_ts = max((ev.commit_ts for ev in tc.events if ev.commit_ts), default=None)
+        lag = (now - commit_ts).total_seconds() if commit_ts else None
+        con.execute(
+            "INSERT INTO riverbed_sync.tables VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name)"
+            " DO UPDATE SET last_commit_lsn = greatest(tables.last_commit_lsn, excluded.last_commit_lsn),"
+            " last_lsn = greatest(tables.last_lsn, excluded.last_lsn),"
+            " last_commit_ts = greatest(tables.last_commit_ts, excluded.last_commit_ts),"
+            " last_applied_at = excluded.last_applied_at, last_lag_s = excluded.last_lag_s,"
+            " events_total = tables.events_total + excluded.events_total",
+            [tc.table, tc.position[0], tc.position[1] or None, commit_ts, now, lag, len(tc.events)],
+        )
+        result.applied[tc.table] = len(tc.rows)
+        result.logged[tc.table] = len(tc.events)
+
+    def apply(
+        self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
+    ) -> ApplyResult:
+        """Apply every table's changes, the dead letters and positions in one transaction."""
+        con = self._writer()
+        result = ApplyResult(dead_letters=len(dead_letters))
+        now = datetime.now(UTC)
+        con.begin()
+        try:
+            for tc in changes:
+                self._apply_table(con, tc, result, now)
+            if dead_letters:
+                con.executemany(  # dead letters are rare and small; not the hot path
+                    "INSERT INTO riverbed_sync.dead_letters VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [now, d.topic, d.table, d.partition, d.offset, d.reason, d.key, d.value]
+                        for d in dead_letters
+                    ],
+                )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            self._load_columns(con)
+            raise
+        return result
+
+    # -- reading ------------------------------------------------------------------------------
+    def positions(self) -> dict[str, Position]:
+        """Return the last committed position per table."""
+        if not self.path.exists():
+            return {}
+        with self._reading() as con:
+            try:
+                rows = con.execute(
+                    "SELECT table_name, last_commit_lsn, last_lsn FROM riverbed_sync.tables"
+                ).fetchall()
+            except duckdb.CatalogException:
+                return {}
+        return {t: (a or 0, b or 0) for t, a, b in rows}
+
+    def status(self) -> list[TableStatus]:
+        """Return rows, deletes and the last applied LSN of every mirror table."""
+        if not self.path.exists():
+            return []
+        out = []
+        with self._reading() as con:
+            try:
+                state = {
+                    r[0]: r
+                    for r in con.execute(
+                        "SELECT table_name, last_lsn, last_commit_ts, last_applied_at, last_lag_s"
+                        " FROM riverbed_sync.tables"
+                    ).fetchall()
+                }
+            except duckdb.CatalogException:
+                return []
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
+                    " ORDER BY table_name",
+                    [self.mirror_schema],
+                ).fetchall()
+            ]
+            for t in tables:
+                live, dead = con.execute(
+                    f"SELECT count(*) FILTER (NOT _deleted), count(*) FILTER (_deleted)"
+                    f" FROM {q(self.mirror_schema)}.{q(t)}"
+                ).fetchone() or (0, 0)
+                st = state.get(t, (t, None, None, None, None))
+                out.append(TableStatus(t, int(live), int(dead), st[1], st[2], st[3], st[4]))
+        return out
+
+    def columns(self, table: str) -> dict[str, str]:
+        """Return the source columns of one mirror table with their DuckDB types."""
+        with self._reading() as con:
+            rows = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [self.mirror_schema, table],
+            ).fetchall()
+        return {c: t for c, t in rows if c not in ("_lsn", "_op_ts", "_deleted")}
+
+    def read_live(self, table: str, columns: Sequence[str]) -> pa.Table:
+        """Return the live rows of one mirror table."""
+        cols = ", ".join(q(c) for c in columns)
+        with self._reading() as con:
+            return con.sql(
+                f"SELECT {cols} FROM {q(self.mirror_schema)}.{q(table)} WHERE NOT _deleted"
+            ).to_arrow_table()
+
+    def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
+        """Return the newest dead letters."""
+        if not self.path.exists():
+            return []
+        with self._reading() as con:
+            cur = con.execute(
+                "SELECT * FROM riverbed_sync.dead_letters ORDER BY received_at DESC LIMIT ?",
+                [limit],
+            )
+            names = [d[0] for d in cur.description or []]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def schema_changes(self) -> list[Mapping[str, Any]]:
+        """Return every schema change detected so far."""
+        if not self.path.exists():
+            return []
+        with self._reading() as con:
+            cur = con.execute("SELECT * FROM riverbed_sync.schema_changes ORDER BY detected_at")
+            names = [d[0] for d in cur.description or []]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

