@@ -13,6 +13,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Topic
 
 from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
 from riverbed.core.errors import ServiceError
+from riverbed.ingestor.sync.settings import SyncSettings
 from riverbed.ingestor.sync.sources.base import Batch
 
 __all__ = ["KafkaSource", "topic_pattern"]
@@ -50,19 +51,23 @@ class KafkaSource:
 
     def __init__(
         self,
-        bootstrap_servers: str,
-        tables: Iterable[str],
+        settings: SyncSettings,
         *,
-        topic_prefix: str = "riverbed",
-        group_id: str = "riverbed-sync",
-        max_batch: int = 20_000,
+        bootstrap_servers: str | None = None,
+        topic_prefix: str | None = None,
+        group_id: str | None = None,
+        max_batch: int | None = None,
         linger: float = 0.05,
         extra_config: dict[str, Any] | None = None,
     ) -> None:
+        bootstrap_servers = bootstrap_servers or settings.kafka_bootstrap_servers
+        group_id = group_id or settings.kafka_group_id
         self.bootstrap_servers = bootstrap_servers
-        self.pattern = topic_pattern(topic_prefix, tables)
+        self.pattern = topic_pattern(
+            topic_prefix or settings.kafka_topic_prefix, settings.qualified_tables
+        )
         self.group_id = group_id
-        self.max_batch = max_batch
+        self.max_batch = max_batch or max(settings.max_batch_size, 1)
         self.linger = linger
         self._stop = threading.Event()
         self._closed = False
