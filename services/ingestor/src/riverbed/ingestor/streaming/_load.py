@@ -82,9 +82,7 @@ def _stage(con: duckdb.DuckDBPyConnection, ent: Entity, path: Path) -> EntityRes
         run_script(con, sql_text(ent.stage_sql), {"path": str(path)})
     except duckdb.Error as exc:
         raise DataError(f"cannot read {ent.filename}: {exc}", path=str(path)) from exc
-    n, bad = con.execute(
-        f"SELECT count(*), count(reason) FROM {ent.stage}"
-    ).fetchone() or (0, 0)
+    n, bad = con.execute(f"SELECT count(*), count(reason) FROM {ent.stage}").fetchone() or (0, 0)
     log.info("staged %s: %d records, %d rejected", ent.filename, n, bad)
     return EntityResult(ent.name, records=n, rejected=bad, seconds=time.perf_counter() - t0)
 

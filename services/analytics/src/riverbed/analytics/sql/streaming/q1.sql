@@ -1,6 +1,6 @@
 -- question: What percentage of the streamed movies are based on books?
 -- unit: percent
--- interpretation: Distinct movies (not streams) with at least one stream starting in the reporting month (the calendar month, local time of the data, of the latest stream loaded); a movie is based on a book when a vendor review valid at the as-of date links its title (case-, dash- and space-insensitive) to a book present in the vendor's books valid at that date. Answer = 100 * based / streamed, rounded to 2 decimals.
+-- interpretation: Distinct movies (not streams) with at least one stream starting in the reporting month (the calendar month, local time of the data, of the latest stream loaded); a movie is based on a book when a vendor review valid at the as-of date links its title (case- and dash-insensitive, trimmed) to a book present in the vendor's books valid at that date. Answer = 100 * based / streamed, rounded to 2 decimals.
 WITH params AS (
     SELECT coalesce(CAST($as_of AS DATE), DATE '9999-12-31') AS d
 ),

@@ -19,7 +19,7 @@ parsed AS (
         try_strptime(left(j ->> '$.metadata.died_at', 10), '%Y-%m-%d') AS died_ts,
         json_type(j -> '$.nationalities') AS nat_type,
         list_filter(
-            json_extract_string(j, '$.nationalities[*].label'),
+            list_transform(CAST(j -> '$.nationalities' AS JSON[]), lambda n: n ->> '$.label'),
             lambda x: lower(coalesce(trim(x), '')) NOT IN ('', 'unknown')
         ) AS labels
     FROM raw

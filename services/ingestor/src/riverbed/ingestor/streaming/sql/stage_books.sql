@@ -1,5 +1,5 @@
 -- Stage books.json. Natural key: the title folded to a title key (upper case, en/em dashes
--- as "-", whitespace collapsed) because reviews cite books by their UPPERCASE title.
+-- as "-", trimmed) because reviews cite books by their UPPERCASE title.
 -- Quirk: some book authors are missing from authors.json; such books are kept (author_id
 -- stays NULL) and a warning goes to the rejects table (see warnings.sql).
 CREATE OR REPLACE TEMP TABLE stg_book AS
@@ -21,7 +21,7 @@ parsed AS (
 checked AS (
     SELECT
         *,
-        upper(trim(regexp_replace(regexp_replace(title, '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+        upper(trim(translate(title, '–—‒−', '----')))
             AS title_key,
         CASE
             WHEN title IS NULL OR title = '' THEN 'name is missing or blank'

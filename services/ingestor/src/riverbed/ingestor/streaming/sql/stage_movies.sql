@@ -1,5 +1,5 @@
 -- Stage movies.csv (internal). Natural key: the title key (upper case, en/em dashes as "-",
--- whitespace collapsed), so "Star Wars: Episode II – Attack of the Clones" and the vendor's
+-- trimmed), so "Star Wars: Episode II – Attack of the Clones" and the vendor's
 -- UPPERCASE spelling meet; WALL·E keeps its middle dot (upper() leaves it alone).
 CREATE OR REPLACE TEMP TABLE stg_movie AS
 WITH raw AS (
@@ -11,7 +11,7 @@ checked AS (
         record_no,
         concat_ws(',', title, duration_mins, original_language, size_mb) AS raw,
         trim(title) AS title,
-        upper(trim(regexp_replace(regexp_replace(title, '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+        upper(trim(translate(title, '–—‒−', '----')))
             AS title_key,
         duration_mins AS duration_raw,
         try_cast(duration_mins AS INTEGER) AS duration_mins,

@@ -15,9 +15,9 @@ parsed AS (
     SELECT
         record_no,
         CAST(json(j) AS VARCHAR) AS raw,
-        json_extract_string(j, '$.books[*].metadata.title') AS book_titles,
+        list_transform(CAST(j -> '$.books' AS JSON[]), lambda b: b ->> '$.metadata.title') AS book_titles,
         list_filter(
-            json_extract_string(j, '$.movies[*].title'),
+            list_transform(CAST(j -> '$.movies' AS JSON[]), lambda m: m ->> '$.title'),
             lambda x: lower(coalesce(trim(x), '')) <> 'end'
         ) AS movie_titles,
         j ->> '$.content.text' AS review_text,
@@ -37,9 +37,9 @@ checked AS (
         *,
         trim(book_titles[1]) AS book_title,
         trim(movie_titles[1]) AS movie_title,
-        upper(trim(regexp_replace(regexp_replace(book_titles[1], '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+        upper(trim(translate(book_titles[1], '–—‒−', '----')))
             AS book_key,
-        upper(trim(regexp_replace(regexp_replace(movie_titles[1], '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+        upper(trim(translate(movie_titles[1], '–—‒−', '----')))
             AS movie_key,
         timezone('UTC', created_tz) AS created_at,
         timezone('UTC', updated_tz) AS updated_at,

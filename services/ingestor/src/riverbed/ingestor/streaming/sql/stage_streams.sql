@@ -14,7 +14,7 @@ parsed AS (
         record_no,
         concat_ws(',', movie_title, user_email, size_mb, start_at, end_at) AS raw,
         trim(movie_title) AS movie_title,
-        upper(trim(regexp_replace(regexp_replace(movie_title, '[–—‒−]', '-', 'g'), '\s+', ' ', 'g')))
+        upper(trim(translate(movie_title, '–—‒−', '----')))
             AS movie_key,
         lower(trim(user_email)) AS user_email,
         size_mb AS size_raw,
@@ -23,7 +23,10 @@ parsed AS (
         end_at AS end_raw,
         try_strptime(start_at, ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z']) AS start_tz,
         try_strptime(end_at, ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z']) AS end_tz,
-        try_strptime(left(start_at, 19), '%Y-%m-%dT%H:%M:%S') AS start_wall
+        try_strptime(
+            regexp_replace(start_at, '([+-][0-9]{2}:?[0-9]{2}|Z)$', ''),
+            ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S']
+        ) AS start_wall
     FROM raw
 ),
 checked AS (

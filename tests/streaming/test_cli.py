@@ -1,0 +1,99 @@
+"""The one `streaming` command group: load from the ingestor, answers plugged in by analytics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from riverbed.core.cli import root
+from tests.streaming.conftest import write_delivery
+
+
+def test_group_lists_load_and_answers() -> None:
+    result = CliRunner().invoke(root, ["streaming", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "load" in result.output and "answers" in result.output
+
+
+def test_load_then_answers_share_the_default_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RIVERBED_HOME", str(tmp_path / "home"))
+    internal, vendor = write_delivery(tmp_path)
+    runner = CliRunner()
+    loaded = runner.invoke(
+        root,
+        [
+            "streaming",
+            "load",
+            "--internal",
+            str(internal),
+            "--vendor",
+            str(vendor),
+            "--as-of",
+            "2022-01-01",
+        ],
+    )
+    assert loaded.exit_code == 0, loaded.output
+    assert (tmp_path / "home" / "streaming.duckdb").is_file()
+    out = runner.invoke(root, ["streaming", "answers", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.output)
+    assert got["q2"]["answer"] == 1  # Ann's Unforgiven stream 06:30-08:00 overlaps the outage
+    assert got["q3"]["answer"] == 1
+    table = runner.invoke(root, ["streaming", "answers"])
+    assert "services/analytics/src/riverbed/analytics/sql/streaming/q1.sql" in table.output
+    # As of a date before the first load, nothing is visible yet.
+    early = runner.invoke(
+        root, ["streaming", "answers", "--format", "json", "--as-of", "2021-12-31"]
+    )
+    assert json.loads(early.output)["q2"]["answer"] == 0
+
+
+def test_clear_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    internal, vendor = write_delivery(tmp_path)
+    (internal / "streams.csv").write_text("movie,user\nx,y\n", encoding="utf-8")
+    wh = f"duckdb:{tmp_path / 'wh.duckdb'}"
+    res = runner.invoke(
+        root,
+        [
+            "streaming",
+            "load",
+            "--internal",
+            str(internal),
+            "--vendor",
+            str(vendor),
+            "--as-of",
+            "2022-01-01",
+            "--warehouse",
+            wh,
+        ],
+    )
+    assert res.exit_code == 1
+    assert "streams.csv:1: header lacks column(s) movie_title" in res.output
+    res = runner.invoke(
+        root,
+        [
+            "streaming",
+            "load",
+            "--internal",
+            str(internal),
+            "--vendor",
+            str(vendor),
+            "--as-of",
+            "01/01/2022",
+            "--warehouse",
+            wh,
+        ],
+    )
+    assert "expected a date YYYY-MM-DD" in res.output
+    res = runner.invoke(
+        root, ["streaming", "answers", "--warehouse", f"duckdb:{tmp_path / 'none.duckdb'}"]
+    )
+    assert res.exit_code == 1 and "run `riverbed streaming load` first" in res.output
+    res = runner.invoke(root, ["streaming", "answers", "--warehouse", "postgres://x"])
+    assert res.exit_code == 1 and "expected duckdb:PATH" in res.output
