@@ -85,6 +85,9 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
                 rows[name][key] = ev
             continue
         _fill_unavailable(ev, prev)
+        if ev.op == "d" and prev is not None and prev.op in ("c", "u", "r") and prev.after:
+            # the last known row state is exact; a delete's before image may hold defaults
+            ev.before = {**prev.after, **ev.key}
         rows[name].pop(key, None)  # keep stream order of the last events
         rows[name][key] = ev
         tc.events.append(ev)

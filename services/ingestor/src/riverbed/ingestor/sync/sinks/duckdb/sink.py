@@ -202,14 +202,20 @@ class DuckDBSink(Sink):
         deleted: list[bool] = []
         unavailable: list[list[str]] = []
         partial = False
+        keys = set(tc.key_columns)
         for ev in tc.rows:
             image = row_image(ev)
+            is_delete = ev.op == "d"
             missing = []
             for n in names:
                 v = image.get(n, UNAVAILABLE)
                 if v is UNAVAILABLE:
                     missing.append(n)
                     v = None
+                elif is_delete and n not in keys:
+                    # a delete keeps the stored values (its before image may hold only
+                    # defaults under REPLICA IDENTITY DEFAULT); they only fill new rows
+                    missing.append(n)
                 data[n].append(v)
             if missing:
                 partial = True

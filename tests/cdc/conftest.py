@@ -1,0 +1,29 @@
+"""Fixtures of the CDC tests: captured real Debezium envelopes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ENVELOPES = Path(__file__).parent / "envelopes"
+
+
+def load_run(tag: str) -> list[dict[str, Any]]:
+    """Return the records of one captured Debezium run (`schema` or `plain`)."""
+    data: list[dict[str, Any]] = json.loads((ENVELOPES / f"run_{tag}.json").read_text())
+    return data
+
+
+@pytest.fixture
+def schema_run() -> list[dict[str, Any]]:
+    """Records captured with JsonConverter schemas on and decimal.handling.mode=precise."""
+    return load_run("schema")
+
+
+@pytest.fixture
+def plain_run() -> list[dict[str, Any]]:
+    """Records captured without schemas and decimal.handling.mode=string."""
+    return load_run("plain")
