@@ -72,7 +72,8 @@ def _pools(seed: int) -> tuple[list[str], list[str], list[str]]:
         for _ in range(4096)
     ]
     isrcs = [
-        "".join(rng.choice(string.ascii_uppercase) for _ in range(5)) + str(rng.randint(10**6, 10**7 - 1))
+        "".join(rng.choice(string.ascii_uppercase) for _ in range(5))
+        + str(rng.randint(10**6, 10**7 - 1))
         for _ in range(4096)
     ]
     return titles, artists, isrcs

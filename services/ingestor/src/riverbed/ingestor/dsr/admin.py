@@ -54,7 +54,11 @@ def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     expected = session.get(_CSRF_KEY, "")
     if not expected or not hmac.compare_digest(str(sent), str(expected)):
-        abort(Response("<p>Invalid or missing CSRF token: reload the form.</p>", 400, mimetype="text/html"))
+        abort(
+            Response(
+                "<p>Invalid or missing CSRF token: reload the form.</p>", 400, mimetype="text/html"
+            )
+        )
 
 
 def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,9 +72,7 @@ def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _rows(dsr_id: int | None = None) -> list[Any]:
-    counts = (
-        select(usage.c.dsr_id, func.count().label("n")).group_by(usage.c.dsr_id)
-    )
+    counts = select(usage.c.dsr_id, func.count().label("n")).group_by(usage.c.dsr_id)
     if dsr_id is not None:
         counts = counts.where(usage.c.dsr_id == dsr_id)
     sub = counts.subquery()
@@ -92,12 +94,16 @@ def admin_blueprint() -> Blueprint:
     @_login_required
     def index() -> str:
         rows = _rows()
-        return render_template("dsr_admin/list.html", dsrs=rows, total=len(rows), csrf_token=_csrf_token())
+        return render_template(
+            "dsr_admin/list.html", dsrs=rows, total=len(rows), csrf_token=_csrf_token()
+        )
 
     @bp.get("/admin/dsrs/login")
     def login_form() -> tuple[str, int]:
         disabled = _password_hash() is None
-        html = render_template("dsr_admin/login.html", disabled=disabled, error=None, csrf_token=_csrf_token())
+        html = render_template(
+            "dsr_admin/login.html", disabled=disabled, error=None, csrf_token=_csrf_token()
+        )
         return html, 503 if disabled else 200
 
     @bp.post("/admin/dsrs/login")
@@ -105,10 +111,16 @@ def admin_blueprint() -> Blueprint:
         _check_csrf()
         expected = _password_hash()
         if expected is None:
-            return render_template("dsr_admin/login.html", disabled=True, error=None, csrf_token=""), 503
+            return render_template(
+                "dsr_admin/login.html", disabled=True, error=None, csrf_token=""
+            ), 503
         if not check_password_hash(expected, request.form.get("password", "")):
-            html = render_template("dsr_admin/login.html", disabled=False, error="Wrong password.",
-                                   csrf_token=_csrf_token())
+            html = render_template(
+                "dsr_admin/login.html",
+                disabled=False,
+                error="Wrong password.",
+                csrf_token=_csrf_token(),
+            )
             return html, 401
         session.clear()
         session[_SESSION_KEY] = True

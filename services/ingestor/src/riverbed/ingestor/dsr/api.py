@@ -54,10 +54,14 @@ def _paged(items: list[object], total: int, limit: int, offset: int) -> Response
     links = []
     args = {k: v for k, v in request.args.items() if k not in ("limit", "offset")}
     if offset + limit < total:
-        links.append(f'<{request.base_url}?{urlencode({**args, "limit": limit, "offset": offset + limit})}>; rel="next"')
+        links.append(
+            f'<{request.base_url}?{urlencode({**args, "limit": limit, "offset": offset + limit})}>; rel="next"'
+        )
     if offset > 0:
         prev = max(offset - limit, 0)
-        links.append(f'<{request.base_url}?{urlencode({**args, "limit": limit, "offset": prev})}>; rel="prev"')
+        links.append(
+            f'<{request.base_url}?{urlencode({**args, "limit": limit, "offset": prev})}>; rel="prev"'
+        )
     if links:
         response.headers["Link"] = ", ".join(links)
     return response
@@ -107,7 +111,11 @@ def api_blueprint() -> Blueprint:
                 409,
                 str(exc),
                 code="missing_fx_rate",
-                details={"currency": exc.code, "period_start": str(exc.start), "period_end": str(exc.end)},
+                details={
+                    "currency": exc.code,
+                    "period_start": str(exc.start),
+                    "period_end": str(exc.end),
+                },
             ) from None
         return _paged(list(result.resources), result.total, q.limit, q.offset)
 
@@ -120,8 +128,11 @@ def api_blueprint() -> Blueprint:
         try:
             policy = RejectPolicy(raw_policy)
         except ValueError:
-            raise ApiError(400, "invalid query parameter: policy", details=[
-                {"field": "policy", "message": "reject-file or quarantine"}]) from None
+            raise ApiError(
+                400,
+                "invalid query parameter: policy",
+                details=[{"field": "policy", "message": "reject-file or quarantine"}],
+            ) from None
         engine = get_session().get_bind()
         results = []
         for upload in files:
@@ -137,8 +148,12 @@ def api_blueprint() -> Blueprint:
             results.append(result)
         failed = [r for r in results if r.status == "failed"]
         if failed:
-            raise ApiError(422, "; ".join(str(r.error) for r in failed), code="dsr_failed",
-                           details=[{"file": r.path, "dsr_id": r.dsr_id} for r in failed])
+            raise ApiError(
+                422,
+                "; ".join(str(r.error) for r in failed),
+                code="dsr_failed",
+                details=[{"file": r.path, "dsr_id": r.dsr_id} for r in failed],
+            )
         session = get_session()
         body = [dsr_json(get_dsr(session, r.dsr_id)) for r in results]  # type: ignore[arg-type]
         status = 200 if all(r.skipped for r in results) else 201

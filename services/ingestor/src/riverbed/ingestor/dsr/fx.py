@@ -45,7 +45,9 @@ def read_ecb_csv(path: Path) -> Iterator[tuple[str, date, Decimal]]:
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]
         if not header or header[0] != "Date":
-            raise DataError("not an ECB reference-rate CSV: first column must be Date", path=name, line=1)
+            raise DataError(
+                "not an ECB reference-rate CSV: first column must be Date", path=name, line=1
+            )
         currencies = header[1:]
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
@@ -58,9 +60,13 @@ def read_ecb_csv(path: Path) -> Iterator[tuple[str, date, Decimal]]:
                 try:
                     rate = Decimal(value)
                 except InvalidOperation:
-                    raise DataError(f"rate {value!r} is not a number", path=name, line=line, field=code) from None
+                    raise DataError(
+                        f"rate {value!r} is not a number", path=name, line=line, field=code
+                    ) from None
                 if rate <= 0:
-                    raise DataError(f"rate {value!r} is not positive", path=name, line=line, field=code)
+                    raise DataError(
+                        f"rate {value!r} is not positive", path=name, line=line, field=code
+                    )
                 yield code, day, rate
 
 
@@ -74,7 +80,9 @@ def import_fx(engine: Engine, path: Path) -> FxImport:
 
     def flush() -> None:
         keys = [(r["currency_code"], r["rate_date"]) for r in batch]
-        conn.execute(delete(fx_rate).where(tuple_(fx_rate.c.currency_code, fx_rate.c.rate_date).in_(keys)))
+        conn.execute(
+            delete(fx_rate).where(tuple_(fx_rate.c.currency_code, fx_rate.c.rate_date).in_(keys))
+        )
         conn.execute(insert(fx_rate), batch)
         batch.clear()
 

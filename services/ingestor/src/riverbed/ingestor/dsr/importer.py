@@ -11,14 +11,21 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, text, update
+import psycopg
+from sqlalchemy import Connection, Engine, and_, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from riverbed.core.errors import DataError
 from riverbed.ingestor.dsr._sql import statements
-from riverbed.ingestor.dsr._stage import create_stage, drop_stage, load_stage
+from riverbed.ingestor.dsr._stage import (
+    copy_raw,
+    create_stage,
+    drop_stage,
+    load_stage,
+    stage_counts,
+)
 from riverbed.ingestor.dsr.filename import DsrName, parse_dsr_name
-from riverbed.ingestor.dsr.lines import Chunk, LineIssue, open_dsr, read_chunks
+from riverbed.ingestor.dsr.lines import Chunk, LineIssue, open_dsr, read_chunks, read_raw
 from riverbed.ingestor.dsr.schema import currency, dsr, reject, territory
 
 __all__ = ["ImportResult", "RejectPolicy", "delete_dsr", "file_checksum", "import_dsr"]
@@ -125,7 +132,9 @@ def import_dsr(
     except DataError as exc:
         return _record_failure(engine, name, meta, checksum, counts, str(exc))
     log.info("%s: ingested as DSR %s (%d lines)", name, dsr_id, counts.total)
-    return ImportResult(name, dsr_id, "ingested", False, counts.total, counts.valid, counts.rejected)
+    return ImportResult(
+        name, dsr_id, "ingested", False, counts.total, counts.valid, counts.rejected
+    )
 
 
 def _load(
@@ -144,18 +153,25 @@ def _load(
     dsr_id = _insert_dsr(conn, name, meta, checksum, "failed", counts, "import in progress")
     create_stage(conn)
     issues: list[LineIssue] = []
-    sink = _reject_sink(conn, dsr_id) if policy is RejectPolicy.QUARANTINE else None
-    with open_dsr(path) as stream:
-        chunks = _tally(read_chunks(stream, name, block_bytes), counts, issues, sink, name)
-        load_stage(conn, chunks)
-    if sink is not None:
-        sink(None)
+    if not (
+        conn.dialect.name == "postgresql" and _optimistic(conn, path, name, counts, block_bytes)
+    ):
+        sink = _reject_sink(conn, dsr_id) if policy is RejectPolicy.QUARANTINE else None
+        with open_dsr(path) as stream:
+            chunks = _tally(read_chunks(stream, name, block_bytes), counts, issues, sink, name)
+            load_stage(conn, chunks)
+        if sink is not None:
+            sink(None)
     if counts.rejected and policy is RejectPolicy.REJECT_FILE:
         shown = "; ".join(f"line {i.line}: {i.reason}" for i in issues)
-        more = f" (and {counts.rejected - len(issues)} more)" if counts.rejected > len(issues) else ""
+        more = (
+            f" (and {counts.rejected - len(issues)} more)" if counts.rejected > len(issues) else ""
+        )
         raise _Failed(f"{name}: {counts.rejected} malformed line(s): {shown}{more}")
     if counts.valid + counts.rejected != counts.total:
-        raise _Failed(f"{name}: {counts.total} lines read but {counts.valid + counts.rejected} accounted for")
+        raise _Failed(
+            f"{name}: {counts.total} lines read but {counts.valid + counts.rejected} accounted for"
+        )
     try:
         for stmt in (*statements("upsert_resources"), *statements("insert_usages")):
             conn.execute(stmt, {"dsr_id": dsr_id})
@@ -171,6 +187,38 @@ def _load(
         .values(status="ingested", error=None, **_count_values(counts))
     )
     return dsr_id
+
+
+def _optimistic(conn: Connection, path: Path, name: str, counts: _Counts, block_bytes: int) -> bool:
+    """COPY the file as is; True when Postgres accepted every line (else roll back, False)."""
+    savepoint = conn.begin_nested()
+    try:
+        with open_dsr(path) as stream:
+            lines = copy_raw(conn, read_raw(stream, name, block_bytes))
+        rows, no_usages, no_revenue = stage_counts(conn)
+        if rows != lines:
+            raise _Refused(f"{rows} rows for {lines} lines")
+        savepoint.commit()
+    except (psycopg.Error, _Refused) as exc:
+        savepoint.rollback()
+        log.info(
+            "%s: fast path refused (%s); checking line by line", name, str(exc).splitlines()[0]
+        )
+        conn.execute(text("TRUNCATE dsr_stage"))
+        return False
+    except (OSError, EOFError, zlib.error) as exc:
+        savepoint.rollback()
+        raise DataError(
+            f"cannot read the file (corrupt or truncated gzip?): {exc}", path=name
+        ) from None
+    conn.execute(text("ANALYZE dsr_stage"))
+    counts.total = counts.valid = rows
+    counts.missing_usages, counts.missing_revenue = no_usages, no_revenue
+    return True
+
+
+class _Refused(Exception):
+    """The optimistic load does not add up."""
 
 
 def _tally(
@@ -197,7 +245,11 @@ def _tally(
                 chunk.data = b""  # the file is rejected anyway: keep checking, stop loading
             yield chunk
     except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(f"cannot read the file (corrupt or truncated gzip?): {exc}", path=name, line=counts.total + 2) from None
+        raise DataError(
+            f"cannot read the file (corrupt or truncated gzip?): {exc}",
+            path=name,
+            line=counts.total + 2,
+        ) from None
 
 
 def _reject_sink(conn: Connection, dsr_id: int) -> Callable[[list[LineIssue] | None], None]:
@@ -206,7 +258,8 @@ def _reject_sink(conn: Connection, dsr_id: int) -> Callable[[list[LineIssue] | N
     def sink(batch: list[LineIssue] | None) -> None:
         if batch:
             pending.extend(
-                {"dsr_id": dsr_id, "line_no": i.line, "reason": i.reason, "raw": i.raw} for i in batch
+                {"dsr_id": dsr_id, "line_no": i.line, "reason": i.reason, "raw": i.raw}
+                for i in batch
             )
         if pending and (batch is None or len(pending) >= _REJECT_BATCH):
             conn.execute(insert(reject), pending)
@@ -226,7 +279,13 @@ def _count_values(counts: _Counts) -> dict[str, int]:
 
 
 def _insert_dsr(
-    conn: Connection, name: str, meta: DsrName, checksum: str, status: str, counts: _Counts, error: str | None
+    conn: Connection,
+    name: str,
+    meta: DsrName,
+    checksum: str,
+    status: str,
+    counts: _Counts,
+    error: str | None,
 ) -> int:
     values = {
         "path": name,

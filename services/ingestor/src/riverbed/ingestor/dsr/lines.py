@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from riverbed.core.errors import DataError
 
-__all__ = ["HEADER", "Chunk", "LineIssue", "open_dsr", "read_chunks"]
+__all__ = ["HEADER", "Chunk", "LineIssue", "open_dsr", "read_chunks", "read_raw"]
 
 HEADER = (b"dsp_id", b"title", b"artists", b"isrc", b"usages", b"revenue")
 MAX_USAGES = 2**63 - 1
@@ -123,7 +123,7 @@ def _slow(block: bytes, first_line: int) -> Chunk:
 
 def _fast(block: bytes, first_line: int) -> Chunk:
     """Validate a whole block with one regex; fall back to line by line on any doubt."""
-    if _CHUNK_OK.fullmatch(block) is None or not block.isascii() and not _utf8(block):
+    if _CHUNK_OK.fullmatch(block) is None or (not block.isascii() and not _utf8(block)):
         return _slow(block, first_line)
     data = block.replace(b"\r\n", b"\n")
     lines = data.count(b"\n")
@@ -164,3 +164,27 @@ def read_chunks(stream: BinaryIO, name: str, block_bytes: int = 1 << 20) -> Iter
     if rest:
         chunk = _fast(rest + b"\n", line_no)
         yield chunk
+
+
+def read_raw(
+    stream: BinaryIO, name: str, block_bytes: int = 1 << 20
+) -> Iterator[tuple[bytes, int]]:
+    """Yield (COPY text block, newlines in it) unvalidated, for the optimistic Postgres path.
+
+    Blocks need not end on a line (COPY is a stream). Only backslashes are escaped (COPY's
+    text format would interpret them); Postgres checks types, field counts, encoding and line
+    endings, and any refusal falls back to `read_chunks`, which reports every bad line.
+    """
+    header = stream.readline(64 * 1024)
+    if not header:
+        raise DataError("empty file: no header line", path=name, line=1)
+    _check_header(header, name)
+    eol = b"\r\n" if header.endswith(b"\r\n") else b"\n"
+    last = b"\n"
+    while data := stream.read(block_bytes):
+        last = data[-1:]
+        if b"\\" in data:
+            data = data.replace(b"\\", b"\\\\")
+        yield data, data.count(b"\n")
+    if last != b"\n":
+        yield eol, 1  # the last line has no line ending

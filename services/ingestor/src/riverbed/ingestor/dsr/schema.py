@@ -43,7 +43,9 @@ dsr = sa.Table(
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("dsp", sa.String(64), nullable=False),
     sa.Column("commercial_model", sa.String(128), nullable=False),
-    sa.Column("territory_code", sa.String(2), sa.ForeignKey("dsr_territory.code_2"), nullable=False),
+    sa.Column(
+        "territory_code", sa.String(2), sa.ForeignKey("dsr_territory.code_2"), nullable=False
+    ),
     sa.Column("currency_code", sa.String(3), sa.ForeignKey("dsr_currency.code"), nullable=False),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
@@ -99,7 +101,9 @@ usage = sa.Table(
 reject = sa.Table(
     "dsr_reject",
     metadata,
-    sa.Column("dsr_id", sa.BigInteger, sa.ForeignKey("dsr.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "dsr_id", sa.BigInteger, sa.ForeignKey("dsr.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("line_no", sa.BigInteger, primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("raw", sa.LargeBinary, nullable=False),

@@ -61,7 +61,9 @@ def get_dsr(session: Session, dsr_id: int) -> Row[Any] | None:
     return session.execute(_dsr_query().where(dsr.c.id == dsr_id)).first()
 
 
-def _matching(territory_code: str | None, start: date | None, end: date | None) -> tuple[str, dict[str, Any]]:
+def _matching(
+    territory_code: str | None, start: date | None, end: date | None
+) -> tuple[str, dict[str, Any]]:
     where, params = [], {}
     if territory_code is not None:
         where.append("AND d.territory_code = :territory")

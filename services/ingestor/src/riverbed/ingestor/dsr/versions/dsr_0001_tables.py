@@ -18,7 +18,15 @@ down_revision = None
 branch_labels = ("dsr",)
 depends_on = None
 
-_TABLES = ["dsr_currency", "dsr_territory", "dsr", "dsr_resource", "dsr_usage", "dsr_reject", "fx_rate"]
+_TABLES = [
+    "dsr_currency",
+    "dsr_territory",
+    "dsr",
+    "dsr_resource",
+    "dsr_usage",
+    "dsr_reject",
+    "fx_rate",
+]
 
 
 def upgrade() -> None:

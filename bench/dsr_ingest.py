@@ -1,0 +1,175 @@
+"""Benchmark DSR ingestion: generated DSRs into Postgres (importer vs bare COPY) and DuckDB.
+
+    uv run python bench/dsr_ingest.py                 # 10 million lines
+    uv run python bench/dsr_ingest.py --lines 100000000
+    uv run python bench/dsr_ingest.py --lines 1000000 --small 100000
+
+Prints lines/s of `import_dsr` into a fresh embedded Postgres, the rate of a bare COPY of the
+same decompressed data into an index-free table (the ceiling) and the ratio, DuckDB's own
+reader into a table, and the importer's peak RSS at two file sizes (it must not grow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_NAME = "Spotify_SpotifyPremium_ES_EUR_{start}-{end}.tsv.gz"
+
+
+def _file(cache: Path, lines: int, period: tuple[str, str]) -> Path:
+    from riverbed.data.dsr import write_dsr
+
+    path = cache / f"{lines}" / _NAME.format(start=period[0], end=period[1])
+    if not path.exists():
+        started = time.perf_counter()
+        print(f"generating {lines:,} lines into {path} ...", flush=True)
+        tmp = path.with_suffix(".part")
+        write_dsr(tmp, lines, seed=42, salt=lines)
+        tmp.rename(path)
+        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def _worker(url: str, path: str) -> None:
+    """Import one file in this (child) process and print time and peak RSS as JSON."""
+    from riverbed.core.web._db import make_engine
+    from riverbed.ingestor.dsr import import_dsr
+
+    engine = make_engine(url)
+    started = time.perf_counter()
+    result = import_dsr(engine, Path(path))
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "lines": result.lines_ingested,
+                "status": result.status,
+                "error": result.error,
+                "peak_rss_mb": peak_mb,
+            }
+        )
+    )
+
+
+def _import(url: str, path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", url, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    if data["status"] != "ingested":
+        raise SystemExit(f"import failed: {data['error']}")
+    return data
+
+
+def _bare_copy(admin_connect, plain: Path) -> float:  # type: ignore[no-untyped-def]
+    with admin_connect("bench") as conn:
+        conn.execute("DROP TABLE IF EXISTS bare")
+        conn.execute(
+            "CREATE TABLE bare (dsp_id text, title text, artists text, isrc text, "
+            "usages bigint, revenue numeric)"
+        )
+        started = time.perf_counter()
+        with conn.cursor() as cur, cur.copy("COPY bare FROM STDIN (FORMAT text, NULL '')") as cp:
+            with plain.open("rb") as fh:
+                fh.readline()
+                while block := fh.read(1 << 20):
+                    cp.write(block)
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bare")
+    return elapsed
+
+
+def _duckdb(path: Path, lines: int) -> float:
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
+        started = time.perf_counter()
+        con.execute(
+            "CREATE TABLE usage AS SELECT * FROM read_csv(?, delim='\t', header=true, quote='', "
+            "escape='', columns={'dsp_id':'VARCHAR','title':'VARCHAR','artists':'VARCHAR',"
+            "'isrc':'VARCHAR','usages':'BIGINT','revenue':'DOUBLE'})",
+            [str(path)],
+        )
+        elapsed = time.perf_counter() - started
+        (count,) = con.execute("SELECT count(*) FROM usage").fetchone()  # type: ignore[misc]
+        con.close()
+    assert count == lines, (count, lines)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--lines", type=int, default=10_000_000, help="lines of the big DSR (100000000 for 100M)"
+    )
+    parser.add_argument(
+        "--small", type=int, default=1_000_000, help="lines of the small DSR (RSS comparison)"
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "riverbed-bench-dsr"
+    )
+    parser.add_argument("--no-duckdb", action="store_true")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        _worker(*args.worker)
+        return
+
+    from riverbed.core.migrations import upgrade
+    from riverbed.local import LocalPostgres
+
+    print(f"cores: {os.cpu_count()}  lines: {args.lines:,} (small: {args.small:,})", flush=True)
+    small = _file(args.cache, args.small, ("20200101", "20200131"))
+    big = _file(args.cache, args.lines, ("20200201", "20200229"))
+    with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
+        pg = LocalPostgres(Path(tmp)).start()
+        try:
+            url = pg.create_database("bench")
+            upgrade(url)
+            s = _import(url, small)
+            b = _import(url, big)
+            plain = Path(tmp) / "plain.tsv"
+            with gzip.open(big, "rb") as src, plain.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            bare = _bare_copy(pg.connect, plain)
+            plain.unlink()
+        finally:
+            pg.destroy()
+    rate = args.lines / b["seconds"]
+    bare_rate = args.lines / bare
+    print(
+        f"postgres import   : {rate:12,.0f} lines/s  ({b['seconds']:.1f} s for {args.lines:,} lines)"
+    )
+    print(
+        f"postgres bare COPY: {bare_rate:12,.0f} lines/s  ({bare:.1f} s, decompressed file, no index)"
+    )
+    print(f"ratio             : {rate / bare_rate:12.0%}")
+    print(
+        f"peak RSS importer : {s['peak_rss_mb']:8.0f} MB at {args.small:,} lines, "
+        f"{b['peak_rss_mb']:.0f} MB at {args.lines:,} lines"
+    )
+    if not args.no_duckdb:
+        d = _duckdb(big, args.lines)
+        print(f"duckdb read_csv   : {args.lines / d:12,.0f} lines/s  ({d:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
