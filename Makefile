@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test lint format bench
+.PHONY: help install demo test lint format bench diagrams
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -23,6 +23,7 @@ lint: install ## ruff check, ruff format --check, mypy
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
+	TF_CLI_CONFIG_FILE=/dev/null infra/local/build/bin/terraform fmt -check -recursive infra/terraform
 
 format: install ## Apply ruff fixes and formatting
 	$(UV) run --frozen ruff check --fix .
@@ -30,3 +31,6 @@ format: install ## Apply ruff fixes and formatting
 
 bench: install ## Run every benchmark in bench/ and print its figures
 	@for b in bench/*.py; do echo "== $$b"; $(UV) run --frozen python $$b || exit 1; done
+
+diagrams: install ## Render architecture.png and architecture-local.png from docs/diagrams/
+	$(UV) run --frozen python docs/diagrams/render.py
