@@ -141,6 +141,10 @@ class JvmProcess:
                 cwd=self.data_dir,
             )
         self.pid_file.write_text(json.dumps({"pid": proc.pid, "cmd": self.main_class}))
+        # Until exec() completes the child still looks like this Python process.
+        deadline = time.monotonic() + 10
+        while self.pid() is None and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
         return proc.pid
 
     def pid(self) -> int | None:
