@@ -1,0 +1,167 @@
+"""Run `riverbed sync run` as a real process and check its result (shared by CDC tests/bench)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from riverbed.core.settings import load_settings
+from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.verify import TableDiff, verify_tables
+
+__all__ = ["SourceSpec", "SyncEnv", "SyncProcess", "drop_slot", "plain_url", "wait_verified"]
+
+
+def plain_url(url: str) -> str:
+    """Return a libpq URL for psycopg."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@dataclass
+class SourceSpec:
+    """How to feed `riverbed sync run --source <name>`: extra env and a one-time setup.
+
+    `prepare(env)` runs once the source tables exist and before the first consumer start
+    (the Kafka path applies its connector there); `cleanup(env)` runs at the end.
+    """
+
+    name: str = "embedded"
+    env: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[SyncEnv], None] | None = None
+    cleanup: Callable[[SyncEnv], None] | None = None
+
+
+@dataclass
+class SyncEnv:
+    """One source database, one warehouse home and the source feeding them."""
+
+    database_url: str
+    home: Path
+    spec: SourceSpec
+    slot: str
+    tables: tuple[str, ...] = ("pages", "videos", "insights")
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Return the environment of the sync commands."""
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "RIVERBED_HOME": str(self.home),
+            "RIVERBED_INGESTOR_SLOT_NAME": self.slot,
+            "RIVERBED_INGESTOR_PUBLICATION_NAME": self.slot,
+            "RIVERBED_INGESTOR_TABLES": ",".join(self.tables),
+            "RIVERBED_INGESTOR_METRICS_PORT": "0",
+            "RIVERBED_INGESTOR_HEARTBEAT_INTERVAL_MS": "1000",
+            **self.spec.env,
+        }
+
+    @property
+    def settings(self) -> SyncSettings:
+        """Return the sync settings of this environment."""
+        keys = ("DATABASE_URL", "RIVERBED_HOME")
+        env = self.env
+        old = {k: os.environ.get(k) for k in env if k.startswith("RIVERBED_") or k in keys}
+        try:
+            os.environ.update({k: v for k, v in env.items() if k in old})
+            return load_settings(SyncSettings)
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def connect(self) -> psycopg.Connection:
+        """Connect to the source database (autocommit)."""
+        return psycopg.connect(plain_url(self.database_url), autocommit=True)
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Run one `riverbed` command in this environment."""
+        return subprocess.run(
+            [sys.executable, "-m", "riverbed.core.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+
+class SyncProcess:
+    """`riverbed sync run` in a child process."""
+
+    def __init__(self, senv: SyncEnv, *extra: str) -> None:
+        self.senv = senv
+        self.extra = extra
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = senv.home / "sync-run.log"
+
+    def start(self) -> SyncProcess:
+        self.senv.home.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "riverbed.core.cli", "sync", "run",
+                 "--source", self.senv.spec.name, *self.extra],
+                env=self.senv.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the consumer (no chance to clean up)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(30)
+
+    def terminate(self, timeout: float = 60) -> int:
+        """SIGTERM the consumer and wait for its graceful exit."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout)
+
+    def tail(self, n: int = 40) -> str:
+        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        return "\n".join(lines[-n:])
+
+
+def wait_verified(senv: SyncEnv, timeout: float = 60, proc: SyncProcess | None = None) -> list[TableDiff]:
+    """Poll `verify` until every table matches (or timeout); return the last comparison."""
+    deadline = time.monotonic() + timeout
+    settings = senv.settings
+    while True:
+        diffs = verify_tables(settings) if settings.warehouse_path.exists() else []
+        if diffs and all(d.ok for d in diffs):
+            return diffs
+        if proc is not None and not proc.alive():
+            raise AssertionError(f"sync run exited:\n{proc.tail()}")
+        if time.monotonic() > deadline:
+            return diffs
+        time.sleep(0.3)
+
+
+def drop_slot(senv: SyncEnv) -> None:
+    """Drop the replication slot so the database can be dropped."""
+    with senv.connect() as conn:
+        for _ in range(50):
+            row = conn.execute(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = %s", (senv.slot,)
+            ).fetchone()
+            if row is None:
+                return
+            if not row[0]:
+                conn.execute("SELECT pg_drop_replication_slot(%s)", (senv.slot,))
+                return
+            time.sleep(0.2)
