@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
+from sqlalchemy.orm import Session
 
 from riverbed.api.reviews import _queries as q
 from riverbed.api.reviews._models import ID_MAX_LENGTH, DateFilter, ReviewPageQuery
@@ -21,6 +22,13 @@ __all__ = ["reviews_blueprint"]
 
 _PARAM = {"product": "product_id", "reviewer": "reviewer_id"}
 _NOUN = {"product": "product", "reviewer": "reviewer"}
+
+
+def _session() -> Session:
+    """Return the request's session on an autocommit connection (reads need no BEGIN/ROLLBACK)."""
+    session = get_session()
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
 
 
 def _check_id(scope: q.Scope, key: str) -> None:
@@ -57,7 +65,7 @@ def _summary(scope: q.Scope, key: str) -> Response:
     _check_id(scope, key)
     flt = parse_query(DateFilter)
     _check_order(flt)
-    session = get_session()
+    session = _session()
     body = q.summary(session, scope, key, flt.from_, flt.to)
     if body["review_count"] == 0 and not q.exists(session, scope, key):
         raise _not_found(scope, key)
@@ -81,7 +89,7 @@ def _page(scope: q.Scope, key: str) -> Response:
     params = parse_query(ReviewPageQuery)
     _check_order(params)
     after = _cursor(params.cursor) if params.cursor else None
-    session = get_session()
+    session = _session()
     items, last = q.page(
         session,
         scope,
