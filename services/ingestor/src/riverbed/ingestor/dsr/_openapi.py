@@ -105,6 +105,10 @@ def _error(description: str) -> dict[str, Any]:
     return _json(description, ref("Error"))
 
 
+def _html_error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 def _html(
     summary: str,
     op_id: str,
@@ -129,10 +133,10 @@ def _html(
                 }
             ),
             "302": {"description": "Redirect to the login page when not logged in"},
-            "400": {
-                "description": "Missing or invalid CSRF token",
-                "content": {"text/html": {"schema": {"type": "string"}}},
-            },
+            "400": _html_error("Missing or invalid CSRF token"),
+            "401": _html_error("Wrong password"),
+            "404": _html_error("No such DSR"),
+            "503": _html_error("Admin disabled: no password hash configured"),
         },
     }
     if params:

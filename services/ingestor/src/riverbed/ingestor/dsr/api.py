@@ -89,7 +89,7 @@ def api_blueprint() -> Blueprint:
 
     @bp.get("/resources/percentile/<number>")
     def percentile(number: str) -> Response:
-        if not number.isascii() or not number.isdigit() or not 1 <= int(number[:4]) <= 100:
+        if not (number.isascii() and number.isdigit() and len(number) < 19 and 1 <= int(number) <= 100):
             raise ApiError(
                 400,
                 "invalid path parameter: number must be an integer from 1 to 100",

@@ -94,7 +94,7 @@ usage = sa.Table(
     sa.Column("dsr_id", sa.BigInteger, primary_key=True),
     sa.Column("resource_id", sa.BigInteger, primary_key=True),
     sa.Column("usages", sa.BigInteger, nullable=True),
-    sa.Column("revenue", sa.Numeric, nullable=True),
+    sa.Column("revenue", sa.Numeric().with_variant(sa.Float(), "sqlite"), nullable=True),
     sa.Index("ix_dsr_usage_resource", "resource_id"),
 )
 
