@@ -131,6 +131,7 @@ def load(
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         run_script(con, sql_text("schema"))
         load_id, last, last_fp = _last_load(con)
         if last is not None and as_of < last:

@@ -11,7 +11,7 @@ WITH raw AS (
 parsed AS (
     SELECT
         record_no,
-        CAST(json(j) AS VARCHAR) AS raw,
+        j AS raw_json,
         trim(j ->> '$.metadata.name') AS name,
         j ->> '$.metadata.birth_date' AS birth_raw,
         j ->> '$.metadata.died_at' AS died_raw,
@@ -46,7 +46,7 @@ keyed AS (
 )
 SELECT
     record_no,
-    raw,
+    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     name AS natural_key,
     md5(name) AS author_id,
     name,

@@ -10,7 +10,7 @@ WITH raw AS (
 parsed AS (
     SELECT
         record_no,
-        CAST(json(j) AS VARCHAR) AS raw,
+        j AS raw_json,
         trim(j ->> '$.name') AS title,
         j ->> '$.pages' AS pages_raw,
         try_cast(j ->> '$.pages' AS INTEGER) AS pages,
@@ -39,7 +39,7 @@ keyed AS (
 )
 SELECT
     record_no,
-    raw,
+    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     title_key AS natural_key,
     md5(title_key) AS book_id,
     title,

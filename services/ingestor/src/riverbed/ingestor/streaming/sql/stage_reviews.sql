@@ -14,7 +14,7 @@ WITH raw AS (
 parsed AS (
     SELECT
         record_no,
-        CAST(json(j) AS VARCHAR) AS raw,
+        j AS raw_json,
         list_transform(CAST(j -> '$.books' AS JSON[]), lambda b: b ->> '$.metadata.title') AS book_titles,
         list_filter(
             list_transform(CAST(j -> '$.movies' AS JSON[]), lambda m: m ->> '$.title'),
@@ -75,7 +75,7 @@ firsts AS (
 )
 SELECT
     record_no,
-    raw,
+    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     review_key AS natural_key,
     md5(review_key) AS review_id,
     book_title,

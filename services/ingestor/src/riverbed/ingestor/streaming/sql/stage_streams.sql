@@ -12,7 +12,8 @@ WITH raw AS (
 parsed AS (
     SELECT
         record_no,
-        concat_ws(',', movie_title, user_email, size_mb, start_at, end_at) AS raw,
+        movie_title AS title_raw,
+        user_email AS email_raw,
         trim(movie_title) AS movie_title,
         upper(trim(translate(movie_title, '–—‒−', '----')))
             AS movie_key,
@@ -68,7 +69,7 @@ firsts AS (
 )
 SELECT
     record_no,
-    raw,
+    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN concat_ws(',', title_raw, email_raw, size_raw, start_raw, end_raw) END AS raw,
     stream_key AS natural_key,
     md5(stream_key) AS stream_id,
     user_id,
