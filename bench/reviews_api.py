@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -54,8 +56,8 @@ def _args() -> argparse.Namespace:
     p.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--wrk-threads", type=int, default=1)
-    p.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
     p.add_argument("--log-level", default="WARNING", help="API LOG_LEVEL (INFO logs each request)")
     p.add_argument("--fresh", action="store_true", help="drop the kept cluster and reload")
     return p.parse_args()
@@ -177,7 +179,34 @@ def _gunicorn(url: str, args: argparse.Namespace, log: Path) -> tuple[subprocess
     return proc, port
 
 
-def _wrk(port: int, paths: list[str], args: argparse.Namespace, tmp: Path) -> dict[str, float]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu(roots: list[int]) -> float:
+    """Return CPU seconds (user + system) of these processes and their descendants (/proc)."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
+    keep = set(roots)
+    grew = True
+    while grew:
+        grew = False
+        for pid, (ppid, _cpu) in stats.items():
+            if ppid in keep and pid not in keep:
+                keep.add(pid)
+                grew = True
+    return sum(stats[p][1] for p in keep if p in stats)
+
+
+def _wrk(
+    port: int, paths: list[str], args: argparse.Namespace, tmp: Path, roots: list[int]
+) -> dict[str, Any]:
     lua, listing = tmp / "paths.lua", tmp / "paths.txt"
     lua.write_text(LUA)
     listing.write_text("\n".join(paths) + "\n")
@@ -196,11 +225,25 @@ def _wrk(port: int, paths: list[str], args: argparse.Namespace, tmp: Path) -> di
         "--",
         str(listing),
     ]
+    before = [_tree_cpu([r]) for r in roots]
+    before_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    after_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app_cpu, pg_cpu = (_tree_cpu([r]) - b for r, b in zip(roots, before, strict=True))
+    wrk_cpu = (after_wrk.ru_utime + after_wrk.ru_stime) - (
+        before_wrk.ru_utime + before_wrk.ru_stime
+    )
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-    res: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+    res: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
+    n = max(1, res["requests"])
+    res["cpu_ms"] = 1000 * (app_cpu + pg_cpu + wrk_cpu) / n
+    res["split"] = f"{1000 * app_cpu / n:.2f}/{1000 * pg_cpu / n:.2f}/{1000 * wrk_cpu / n:.2f}"
     return res
+
+
+def _postmaster(pg: LocalPostgres) -> int:
+    return int((pg.pgdata / "postmaster.pid").read_text().split()[0])
 
 
 def main() -> None:
@@ -227,12 +270,9 @@ def main() -> None:
                 ("product reviews page", "products", products, "", False),
                 ("reviewer reviews page + dates", "reviewers", reviewers, "", True),
             ]
-            _wrk(
-                port,
-                _paths("products", products, lo, hi, "/summary", False)[:500],
-                argparse.Namespace(**{**vars(args), "duration": 3}),
-                tmp,
-            )  # warm up
+            roots = [server.pid, _postmaster(pg)]
+            warm = argparse.Namespace(**{**vars(args), "duration": 3})
+            _wrk(port, _paths("products", products, lo, hi, "/summary", False), warm, tmp, roots)
             print(
                 f"\n{args.rows:,} reviews, {len(products):,} sampled products, "
                 f"{len(reviewers):,} sampled reviewers; gunicorn {args.workers} workers x "
@@ -242,14 +282,15 @@ def main() -> None:
             )
             print(
                 f"{'scenario':<32}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
-                f"{'max ms':>9}{'errors':>8}"
+                f"{'max ms':>9}{'errors':>8}{'CPU ms/req':>12}{'app/pg/wrk':>16}{'2-core req/s':>14}"
             )
             for name, scope, ids, suffix, dated in scenarios:
-                r = _wrk(port, _paths(scope, ids, lo, hi, suffix, dated), args, tmp)
+                r = _wrk(port, _paths(scope, ids, lo, hi, suffix, dated), args, tmp, roots)
                 print(
                     f"{name:<32}{r['rps']:>9,.0f}{r['p50_us'] / 1000:>9.2f}"
                     f"{r['p90_us'] / 1000:>9.2f}{r['p99_us'] / 1000:>9.2f}"
-                    f"{r['max_us'] / 1000:>9.1f}{int(r['errors'] + r['non2xx']):>8}",
+                    f"{r['max_us'] / 1000:>9.1f}{int(r['errors'] + r['non2xx']):>8}"
+                    f"{r['cpu_ms']:>12.2f}{r['split']:>16}{2000 / r['cpu_ms']:>14,.0f}",
                     flush=True,
                 )
     finally:
