@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 IMAGES = {
     HERE / "architecture.py": ROOT / "architecture.png",
     HERE / "architecture_local.py": ROOT / "architecture-local.png",
+    HERE / "streaming_pipeline.py": ROOT / "docs" / "streaming-pipeline.png",
 }
 
 
