@@ -74,12 +74,13 @@ def test_bad_query_is_400_naming_the_parameter(
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_oversized_id_is_400(shared_db: str, route: str) -> None:
-    """Ids longer than 64 characters are rejected before touching the database."""
+def test_oversized_or_unprintable_id_is_400(shared_db: str, route: str) -> None:
+    """Ids over 64 characters, blank or with control characters never reach the database."""
     client = make_app(shared_db).test_client()
-    err = _error(client.get(route.format(p="B" * 65, r="A" * 65)), 400)
     name = "product_id" if route.startswith("/products") else "reviewer_id"
-    assert name in str(err["message"])
+    for bad in ("B" * 65, "B%00X", "%20%20"):
+        err = _error(client.get(route.format(p=bad, r=bad)), 400)
+        assert name in str(err["message"])
 
 
 def test_cursor_and_offset_together_is_400(shared_db: str, ids: dict[str, str]) -> None:

@@ -32,12 +32,15 @@ def _session() -> Session:
 
 
 def _check_id(scope: q.Scope, key: str) -> None:
+    problem = None
     if not key.strip() or len(key) > ID_MAX_LENGTH:
+        problem = f"must be 1 to {ID_MAX_LENGTH} characters"
+    elif not key.isprintable():
+        problem = "must not contain control characters"
+    if problem:
         name = _PARAM[scope]
         raise ApiError(
-            400,
-            f"invalid path parameter: {name}",
-            details=[{"field": name, "message": f"must be 1 to {ID_MAX_LENGTH} characters"}],
+            400, f"invalid path parameter: {name}", details=[{"field": name, "message": problem}]
         )
 
 
