@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from riverbed.ingestor.dsr.stats import MissingRate, count_dsrs, get_dsr, list_d
 __all__ = ["api_blueprint", "plugin"]
 
 NOT_FOUND = {"detail": "Not found."}
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
 
 
 class _Page(BaseModel):
@@ -31,7 +33,7 @@ class _Page(BaseModel):
 
 class _PercentileQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    territory: str | None = Field(None, max_length=8)
+    territory: str | None = None
     period_start: date | None = None
     period_end: date | None = None
     limit: int = Field(1000, ge=1, le=10000)
@@ -39,13 +41,15 @@ class _PercentileQuery(BaseModel):
 
     @field_validator("period_start", "period_end", mode="before")
     @classmethod
-    def _date_or_datetime(cls, value: object) -> object:
-        if isinstance(value, str) and len(value) > 10:
-            try:
-                return datetime.fromisoformat(value.replace("z", "Z")).date()
-            except ValueError:
-                raise ValueError("must be an ISO 8601 date or date-time") from None
-        return value
+    def _date_part(cls, value: object) -> object:
+        """Keep the day of a date or RFC 3339 date-time (DSR periods are whole days)."""
+        if not isinstance(value, str):
+            return value
+        m = _DAY.match(value)
+        if m is None:
+            raise ValueError("must be an ISO 8601 date or RFC 3339 date-time")
+        year, month, day = (int(g) for g in m.groups())
+        return date.min if year == 0 else date(year, month, day)
 
 
 def _paged(items: list[object], total: int, limit: int, offset: int) -> Response:
