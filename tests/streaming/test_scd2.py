@@ -9,7 +9,7 @@ import pytest
 
 from riverbed.core.errors import DataError, UserInputError
 from riverbed.ingestor.streaming import load
-from tests.streaming.conftest import author, review, rows, write_delivery
+from tests.streaming.conftest import author, book, review, rows, write_delivery
 
 D1, D2, D3, D4 = date(2022, 1, 1), date(2022, 1, 2), date(2022, 1, 3), date(2022, 1, 4)
 
@@ -166,3 +166,15 @@ def test_internal_dimensions_are_scd2_and_streams_reference_them(tmp_path: Path)
         "JOIN dim_movie m ON m.movie_id = f.movie_id AND m.is_current",
     )
     assert got == [(90.0, 0.5005, "ann@example.com", "Unforgiven")]
+
+
+def test_rejected_record_keeps_the_current_version(tmp_path: Path) -> None:
+    wh = tmp_path / "wh.duckdb"
+    _deliver(tmp_path, wh, D1, books=[book("Unforgiven Tale", "Garland Lynch")])
+    broken = book("Unforgiven Tale", "Garland Lynch", pages=-1)
+    res = _deliver(tmp_path, wh, D2, books=[broken])
+    assert res.by_name("books").changes["kept_rejected"] == 1  # type: ignore[attr-defined]
+    assert _versions(wh, "dim_book", "UNFORGIVEN TALE") == [(D1, None, True, False)]
+    assert rows(wh, "SELECT as_of, reason FROM rejects WHERE severity = 'reject'") == [
+        (D2, "pages is not a positive integer: -1")
+    ]

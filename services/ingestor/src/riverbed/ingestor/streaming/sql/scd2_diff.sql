@@ -25,6 +25,11 @@ SELECT 'unchanged', count(*)
 FROM staged AS s
 JOIN cur AS c ON c.natural_key = s.natural_key AND c.content_hash = s.content_hash
 UNION ALL
+SELECT 'kept_rejected', count(*)
+FROM cur AS c
+WHERE NOT EXISTS (SELECT 1 FROM staged AS s WHERE s.natural_key = c.natural_key)
+    AND EXISTS (SELECT 1 FROM {stage} AS r WHERE r.natural_key = c.natural_key)
+UNION ALL
 SELECT 'deleted', count(*)
 FROM cur AS c
-WHERE NOT EXISTS (SELECT 1 FROM staged AS s WHERE s.natural_key = c.natural_key);
+WHERE NOT EXISTS (SELECT 1 FROM {stage} AS r WHERE r.natural_key = c.natural_key);
