@@ -78,5 +78,5 @@ def test_dsr_routes_are_in_the_one_openapi_document(app: Flask) -> None:
         if r.rule.startswith(("/dsrs", "/resources", "/admin/dsrs")) and m not in ("HEAD", "OPTIONS")
     }
     documented = {(m.upper(), p) for p, ops in paths.items() for m in ops if p.startswith(("/dsrs", "/resources", "/admin/dsrs"))}
-    normalized = {(m, r.replace("<dsr_id>", "{id}").replace("<int:dsr_id>", "{dsr_id}").replace("<number>", "{number}")) for m, r in served}
+    normalized = {(m, r.replace("<id>", "{id}").replace("<int:dsr_id>", "{dsr_id}").replace("<number>", "{number}")) for m, r in served}
     assert normalized == documented

@@ -135,8 +135,14 @@ def _html(
             "302": {"description": "Redirect to the login page when not logged in"},
             "400": _html_error("Missing or invalid CSRF token"),
             "401": _html_error("Wrong password"),
-            "404": _html_error("No such DSR"),
-            "503": _html_error("Admin disabled: no password hash configured"),
+            "404": {
+                "description": "No such DSR (JSON when the id is not an integer)",
+                "content": {
+                    "text/html": {"schema": {"type": "string"}},
+                    "application/json": {"schema": ref("Error")},
+                },
+            },
+            "403": _html_error("Admin disabled: no password hash configured"),
         },
     }
     if params:

@@ -104,7 +104,7 @@ def admin_blueprint() -> Blueprint:
         html = render_template(
             "dsr_admin/login.html", disabled=disabled, error=None, csrf_token=_csrf_token()
         )
-        return html, 503 if disabled else 200
+        return html, 403 if disabled else 200
 
     @bp.post("/admin/dsrs/login")
     def login() -> Any:
@@ -113,7 +113,7 @@ def admin_blueprint() -> Blueprint:
         if expected is None:
             return render_template(
                 "dsr_admin/login.html", disabled=True, error=None, csrf_token=""
-            ), 503
+            ), 403
         if not check_password_hash(expected, request.form.get("password", "")):
             html = render_template(
                 "dsr_admin/login.html",

@@ -82,8 +82,9 @@ def api_blueprint() -> Blueprint:
         rows = list_dsrs(session, page.limit, page.offset)
         return _paged([dsr_json(r) for r in rows], count_dsrs(session), page.limit, page.offset)
 
-    @bp.get("/dsrs/<dsr_id>")
-    def dsrs_get(dsr_id: str) -> Response:
+    @bp.get("/dsrs/<id>")
+    def dsrs_get(id: str) -> Response:  # the spec names it id
+        dsr_id = id
         if not dsr_id.isascii() or not dsr_id.isdigit() or len(dsr_id) > 18:
             raise ApiError(404, "Not found.", body=NOT_FOUND)
         row = get_dsr(get_session(), int(dsr_id))
