@@ -2,6 +2,7 @@
 
 from riverbed.analytics.sav._columns import AGGREGATE_COLUMNS, INPUT_COLUMNS, TICKET_COLUMNS
 from riverbed.analytics.sav._csvout import format_tickets, write_csv_atomic
+from riverbed.analytics.sav._daily import compute_day, day_dir, post_day
 from riverbed.analytics.sav._pipeline import OUTPUT_FILES, SavResult, metric_entries, run_sav
 from riverbed.analytics.sav._sender import (
     BATCH_SIZE,
@@ -11,6 +12,7 @@ from riverbed.analytics.sav._sender import (
     send_entries,
     send_entries_async,
 )
+from riverbed.analytics.sav._settings import SavSettings
 from riverbed.analytics.sav._sources import (
     CsvSource,
     DatabaseSource,
@@ -31,14 +33,18 @@ __all__ = [
     "DatabaseSource",
     "MessageSource",
     "SavResult",
+    "SavSettings",
     "SendReport",
     "aggregate",
     "batch_key",
+    "compute_day",
     "compute_tickets",
+    "day_dir",
     "filter_day",
     "format_tickets",
     "metric_entries",
     "open_source",
+    "post_day",
     "read_all",
     "run_sav",
     "send_entries",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -13,6 +15,8 @@ class SavSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="RIVERBED_ANALYTICS_SAV_", extra="ignore")
 
+    source: str | None = None  # csv:PATH or db:URL, for the daily job
+    out_dir: Path = Path(".riverbed/sav")  # the daily job writes out_dir/YYYY-MM-DD/
     table: str = "sav_messages"
     post_url: str | None = None
     post_concurrency: int = Field(4, ge=1, le=64)
