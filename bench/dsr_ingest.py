@@ -84,11 +84,11 @@ def _bare_copy(admin_connect, plain: Path) -> float:  # type: ignore[no-untyped-
             "usages bigint, revenue numeric)"
         )
         started = time.perf_counter()
-        with conn.cursor() as cur, cur.copy("COPY bare FROM STDIN (FORMAT text, NULL '')") as cp:
-            with plain.open("rb") as fh:
-                fh.readline()
-                while block := fh.read(1 << 20):
-                    cp.write(block)
+        copy = "COPY bare FROM STDIN (FORMAT text, NULL '')"
+        with conn.cursor() as cur, cur.copy(copy) as cp, plain.open("rb") as fh:
+            fh.readline()
+            while block := fh.read(1 << 20):
+                cp.write(block)
         elapsed = time.perf_counter() - started
         conn.execute("DROP TABLE bare")
     return elapsed

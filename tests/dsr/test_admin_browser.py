@@ -56,7 +56,9 @@ def served(pg_url: str, shared_dsrs: list[Path]) -> Iterator[tuple[str, object]]
 def browser() -> Iterator[object]:
     """Start headless Chromium through chromedriver."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium/chromedriver missing: run infra/local/bootstrap.sh (apt-packages.txt)")
+        pytest.fail(
+            "chromium/chromedriver missing: run infra/local/bootstrap.sh (apt-packages.txt)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -109,7 +111,9 @@ def test_log_in_delete_a_dsr_and_its_usages(served: tuple[str, object], browser:
         assert conn.scalar(select(func.count()).where(usage.c.dsr_id == survivor)) == 1000
         after = conn.scalar(select(func.count()).select_from(resource))
         orphans = conn.scalar(
-            select(func.count()).select_from(resource).where(
+            select(func.count())
+            .select_from(resource)
+            .where(
                 ~select(usage.c.resource_id).where(usage.c.resource_id == resource.c.id).exists()
             )
         )
@@ -119,7 +123,9 @@ def test_log_in_delete_a_dsr_and_its_usages(served: tuple[str, object], browser:
     session = requests.Session()
     for cookie in driver.get_cookies():  # type: ignore[attr-defined]
         session.cookies.set(cookie["name"], cookie["value"])
-    forged = session.post(f"{base}/admin/dsrs/{survivor}/delete", data={"confirm": "yes"}, allow_redirects=False)
+    forged = session.post(
+        f"{base}/admin/dsrs/{survivor}/delete", data={"confirm": "yes"}, allow_redirects=False
+    )
     assert forged.status_code == 400
     assert session.get(f"{base}/admin/dsrs", allow_redirects=False).status_code == 200
     with engine.connect() as conn:  # type: ignore[attr-defined]

@@ -50,7 +50,9 @@ def _rates() -> dict[str, list[tuple[date, Decimal]]]:
     return out
 
 
-def _expected(paths: list[Path], number: int, territory: str | None = None, start: date | None = None) -> list[tuple[str, float, set[int]]]:
+def _expected(
+    paths: list[Path], number: int, territory: str | None = None, start: date | None = None
+) -> list[tuple[str, float, set[int]]]:
     """Recompute the answer from the raw files with plain Python and Decimal."""
     rates = _rates()
     eur: dict[str, Decimal] = defaultdict(Decimal)
@@ -58,7 +60,7 @@ def _expected(paths: list[Path], number: int, territory: str | None = None, star
     for dsr_id, path in enumerate(paths, start=1):
         _, _, terr, cur, period = path.name.split(".")[0].split("_")
         first, last = (date(int(p[:4]), int(p[4:6]), int(p[6:])) for p in period.split("-"))
-        if territory and terr != territory or start and first < start:
+        if (territory and terr != territory) or (start and first < start):
             continue
         picked = [r for d, r in rates.get(cur, []) if first <= d <= last]
         rate = Decimal(1) if cur == "EUR" else sum(picked) / len(picked)
@@ -78,14 +80,21 @@ def _expected(paths: list[Path], number: int, territory: str | None = None, star
     return answer
 
 
-@pytest.mark.parametrize(("number", "query", "territory", "start"), [
-    (10, "", None, None),
-    (50, "?territory=NO", "NO", None),
-    (100, "?period_start=2020-02-01T00:00:00Z", None, date(2020, 2, 1)),
-])
+@pytest.mark.parametrize(
+    ("number", "query", "territory", "start"),
+    [
+        (10, "", None, None),
+        (50, "?territory=NO", "NO", None),
+        (100, "?period_start=2020-02-01T00:00:00Z", None, date(2020, 2, 1)),
+    ],
+)
 def test_percentile_matches_an_independent_computation(
-    loaded: tuple[Flask, FlaskClient], shared_dsrs: list[Path], number: int, query: str,
-    territory: str | None, start: date | None,
+    loaded: tuple[Flask, FlaskClient],
+    shared_dsrs: list[Path],
+    number: int,
+    query: str,
+    territory: str | None,
+    start: date | None,
 ) -> None:
     _, client = loaded
     expected = _expected(shared_dsrs, number, territory, start)
@@ -143,10 +152,18 @@ def test_out_of_range_number_is_a_400(empty: tuple[Flask, FlaskClient], number: 
     assert response.get_json()["error"]["details"][0]["field"] == "number"
 
 
-def test_percentile_edge_cases_ties_100_and_empty(empty: tuple[Flask, FlaskClient], tmp_path: Path) -> None:
+def test_percentile_edge_cases_ties_100_and_empty(
+    empty: tuple[Flask, FlaskClient], tmp_path: Path
+) -> None:
     app, client = empty
     engine = app.extensions["riverbed_db"].engine
-    rows = ["a\tt\tx\ti\t1\t50", "b\tt\tx\ti\t1\t25", "c\tt\tx\ti\t1\t25", "z\tt\tx\ti\t1\t0", "n\tt\tx\ti\t1\t"]
+    rows = [
+        "a\tt\tx\ti\t1\t50",
+        "b\tt\tx\ti\t1\t25",
+        "c\tt\tx\ti\t1\t25",
+        "z\tt\tx\ti\t1\t0",
+        "n\tt\tx\ti\t1\t",
+    ]
     import_dsr(engine, write_dsr(tmp_path, "Spotify_Duo_ES_EUR_20200101-20200131.tsv.gz", rows))
 
     def ids(number: int, query: str = "") -> list[str]:
@@ -164,10 +181,15 @@ def test_percentile_edge_cases_ties_100_and_empty(empty: tuple[Flask, FlaskClien
     assert client.get("/resources/percentile/50?period_start=not-a-date").status_code == 400
 
 
-def test_a_missing_rate_names_currency_and_period(empty: tuple[Flask, FlaskClient], tmp_path: Path) -> None:
+def test_a_missing_rate_names_currency_and_period(
+    empty: tuple[Flask, FlaskClient], tmp_path: Path
+) -> None:
     app, client = empty
     engine = app.extensions["riverbed_db"].engine
-    import_dsr(engine, write_dsr(tmp_path, "Spotify_Duo_NO_NOK_20200101-20200131.tsv.gz", ["a\tt\tx\ti\t1\t5"]))
+    import_dsr(
+        engine,
+        write_dsr(tmp_path, "Spotify_Duo_NO_NOK_20200101-20200131.tsv.gz", ["a\tt\tx\ti\t1\t5"]),
+    )
     response = client.get("/resources/percentile/10")
     assert response.status_code == 409
     error = response.get_json()["error"]
@@ -177,12 +199,18 @@ def test_a_missing_rate_names_currency_and_period(empty: tuple[Flask, FlaskClien
     assert client.get("/resources/percentile/10").status_code == 200
 
 
-def test_upload_uses_the_import_code_path(empty: tuple[Flask, FlaskClient], shared_dsrs: list[Path]) -> None:
+def test_upload_uses_the_import_code_path(
+    empty: tuple[Flask, FlaskClient], shared_dsrs: list[Path]
+) -> None:
     _, client = empty
     path = shared_dsrs[1]
 
     def post(data: bytes, name: str, query: str = ""):  # type: ignore[no-untyped-def]
-        return client.post(f"/dsrs{query}", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+        return client.post(
+            f"/dsrs{query}",
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
 
     created = post(path.read_bytes(), path.name)
     assert created.status_code == 201
@@ -190,7 +218,10 @@ def test_upload_uses_the_import_code_path(empty: tuple[Flask, FlaskClient], shar
     assert (dsr["path"], dsr["status"], dsr["lines_ingested"]) == (path.name, "ingested", 1000)
     again = post(path.read_bytes(), path.name)
     assert again.status_code == 200 and again.get_json()[0]["id"] == dsr["id"]
-    bad = post(b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\nx\t\t\t\tmany\t1\n", "Spotify_Duo_ES_EUR_20200201-20200229.tsv")
+    bad = post(
+        b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\nx\t\t\t\tmany\t1\n",
+        "Spotify_Duo_ES_EUR_20200201-20200229.tsv",
+    )
     assert bad.status_code == 422
     assert "line 2: usages is not a whole number" in bad.get_json()["error"]["message"]
     statuses = [d["status"] for d in client.get("/dsrs/").get_json()]

@@ -13,7 +13,8 @@ from riverbed.data.dsr import generate_lines, write_dsr
 from riverbed.ingestor.dsr import import_dsr
 from riverbed.ingestor.dsr.lines import open_dsr, read_chunks
 from riverbed.ingestor.dsr.schema import dsr, fx_rate, usage
-from tests.dsr.conftest import FX_FILE, write_dsr as write_small
+from tests.dsr.conftest import FX_FILE
+from tests.dsr.conftest import write_dsr as write_small
 
 
 def test_cli_imports_directories_and_rates(tmp_path: Path, shared_data: Path) -> None:
@@ -35,25 +36,38 @@ def test_cli_imports_directories_and_rates(tmp_path: Path, shared_data: Path) ->
 
 def test_cli_reports_failures_and_quarantines(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    bad = write_small(tmp_path, "Spotify_Duo_ES_EUR_20200101-20200131.tsv.gz", ["a\tt\tx\ti\t1\t2", "b\tt\tx\ti\t-3\t2"])
+    bad = write_small(
+        tmp_path,
+        "Spotify_Duo_ES_EUR_20200101-20200131.tsv.gz",
+        ["a\tt\tx\ti\t1\t2", "b\tt\tx\ti\t-3\t2"],
+    )
     runner = CliRunner()
     failed = runner.invoke(root, ["dsr", "import", str(bad), "--database-url", url])
     assert failed.exit_code == 1
     assert f"{bad}: 1 malformed line(s): line 3: negative usages '-3'" in failed.output
-    ok = runner.invoke(root, ["dsr", "import", str(bad), "--policy", "quarantine", "--database-url", url])
+    ok = runner.invoke(
+        root, ["dsr", "import", str(bad), "--policy", "quarantine", "--database-url", url]
+    )
     assert ok.exit_code == 0 and "1 lines, 1 quarantined" in ok.output
     missing = runner.invoke(root, ["dsr", "import", str(tmp_path / "nope"), "--database-url", url])
     assert missing.exit_code == 1 and "no such file or directory" in missing.output
     broken = tmp_path / "rates.csv"
     broken.write_text("Date,NOK,\n2020-01-02,abc,\n")
     bad_fx = runner.invoke(root, ["fx", "import", str(broken), "--database-url", url])
-    assert bad_fx.exit_code == 1 and f"{broken}:2: rate 'abc' is not a number (field 'NOK')" in bad_fx.output
+    assert (
+        bad_fx.exit_code == 1
+        and f"{broken}:2: rate 'abc' is not a number (field 'NOK')" in bad_fx.output
+    )
 
 
-def test_generator_is_deterministic_and_shaped_like_the_real_files(tmp_path: Path, sqlite_url: str) -> None:
+def test_generator_is_deterministic_and_shaped_like_the_real_files(
+    tmp_path: Path, sqlite_url: str
+) -> None:
     assert list(generate_lines(500, seed=3)) == list(generate_lines(500, seed=3))
     assert list(generate_lines(50, seed=3)) != list(generate_lines(50, seed=4))
-    path = write_dsr(tmp_path / "Spotify_SpotifyDuo_NO_NOK_20200101-20200131.tsv.gz", 20_000, seed=1)
+    path = write_dsr(
+        tmp_path / "Spotify_SpotifyDuo_NO_NOK_20200101-20200131.tsv.gz", 20_000, seed=1
+    )
     raw = gzip.decompress(path.read_bytes())
     assert raw.startswith(b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\r\n")
     assert raw.count(b"\r\n") == raw.count(b"\n") == 20_001
@@ -67,7 +81,13 @@ def test_generator_is_deterministic_and_shaped_like_the_real_files(tmp_path: Pat
     missing_revenue = sum(c.missing_revenue for c in chunks)
     assert 100 < missing_usages < 400 and 200 < missing_revenue < 600  # ~1.1% and ~1.9%
     # files share a slice of dsp_ids, as the real ones do
-    other = write_dsr(tmp_path / "Spotify_SpotifyDuo_NO_NOK_20200201-20200229.tsv.gz", 20_000, seed=1, salt=2, variant=1)
+    other = write_dsr(
+        tmp_path / "Spotify_SpotifyDuo_NO_NOK_20200201-20200229.tsv.gz",
+        20_000,
+        seed=1,
+        salt=2,
+        variant=1,
+    )
     from riverbed.core.migrations import upgrade
     from riverbed.core.web._db import make_engine
 
@@ -75,7 +95,9 @@ def test_generator_is_deterministic_and_shaped_like_the_real_files(tmp_path: Pat
     engine = make_engine(sqlite_url)
     assert import_dsr(engine, path).status == import_dsr(engine, other).status == "ingested"
     with engine.connect() as conn:
-        shared = conn.execute(select(usage.c.resource_id).group_by(usage.c.resource_id).having(func.count() == 2)).all()
+        shared = conn.execute(
+            select(usage.c.resource_id).group_by(usage.c.resource_id).having(func.count() == 2)
+        ).all()
         assert len(shared) == 400  # 2% of 20,000
         assert conn.scalar(select(func.count()).select_from(dsr)) == 2
     engine.dispose()

@@ -31,13 +31,17 @@ def test_the_real_files_are_ingested_with_every_quirk_accounted_for(
 ) -> None:
     results = [import_dsr(engine, p) for p in shared_dsrs]
     assert [r.status for r in results] == ["ingested"] * 4
-    assert all((r.lines_total, r.lines_ingested, r.lines_rejected) == (1000, 1000, 0) for r in results)
+    assert all(
+        (r.lines_total, r.lines_ingested, r.lines_rejected) == (1000, 1000, 0) for r in results
+    )
     with engine.connect() as conn:
         rows = conn.execute(select(dsr).order_by(dsr.c.id)).all()
         for row in rows:
-            assert (row.lines_missing_usages, row.lines_missing_revenue) == MISSING[row.territory_code]
+            assert (row.lines_missing_usages, row.lines_missing_revenue) == MISSING[
+                row.territory_code
+            ]
         # the gzip header names a different file and period: the outer name wins
-        assert [(r.period_start.isoformat(), r.period_end.isoformat()) for r in rows][0] == (
+        assert next((r.period_start.isoformat(), r.period_end.isoformat()) for r in rows) == (
             "2020-01-01",
             "2020-01-31",
         )
@@ -75,10 +79,14 @@ def test_reimporting_the_same_file_is_a_no_op(engine: Engine, tmp_path: Path) ->
     assert _count(engine, dsr) == 1 and _count(engine, usage) == 2
 
 
-def test_a_corrected_file_replaces_the_old_one_and_its_orphans(engine: Engine, tmp_path: Path) -> None:
+def test_a_corrected_file_replaces_the_old_one_and_its_orphans(
+    engine: Engine, tmp_path: Path
+) -> None:
     old_dir, new_dir = tmp_path / "old", tmp_path / "new"
     old_dir.mkdir(), new_dir.mkdir()
-    other = write_dsr(tmp_path, "Spotify_SpotifyDuo_NO_NOK_20200201-20200229.tsv.gz", ["shared\tt\tx\ti\t5\t5"])
+    other = write_dsr(
+        tmp_path, "Spotify_SpotifyDuo_NO_NOK_20200201-20200229.tsv.gz", ["shared\tt\tx\ti\t5\t5"]
+    )
     old = write_dsr(old_dir, NAME, ["gone\tt\tx\ti\t1\t1", "shared\tt\tx\ti\t1\t1"])
     new = write_dsr(new_dir, NAME, ["kept\tt\tx\ti\t7\t7", "shared\tt\tx\ti\t2\t2"])
     import_dsr(engine, other)
@@ -127,7 +135,9 @@ def test_a_malformed_line_fails_the_file_and_keeps_what_was_stored(
 
 
 def test_quarantine_keeps_valid_lines_and_the_raw_bad_ones(engine: Engine, tmp_path: Path) -> None:
-    path = write_dsr(tmp_path, NAME, [b"a\tt\tx\ti\t1\t2", b"b\t\xff\tx\ti\t1\t2", b"c\tt\tx\ti\t3\t4"])
+    path = write_dsr(
+        tmp_path, NAME, [b"a\tt\tx\ti\t1\t2", b"b\t\xff\tx\ti\t1\t2", b"c\tt\tx\ti\t3\t4"]
+    )
     result = import_dsr(engine, path, policy=RejectPolicy.QUARANTINE)
     assert (result.status, result.lines_total, result.lines_ingested, result.lines_rejected) == (
         "ingested",
@@ -137,7 +147,11 @@ def test_quarantine_keeps_valid_lines_and_the_raw_bad_ones(engine: Engine, tmp_p
     )
     with engine.connect() as conn:
         (row,) = conn.execute(select(reject).where(reject.c.dsr_id == result.dsr_id)).all()
-    assert (row.line_no, row.reason, bytes(row.raw)) == (3, "invalid UTF-8 at byte 2", b"b\t\xff\tx\ti\t1\t2")
+    assert (row.line_no, row.reason, bytes(row.raw)) == (
+        3,
+        "invalid UTF-8 at byte 2",
+        b"b\t\xff\tx\ti\t1\t2",
+    )
     assert _count(engine, usage, dsr_id=result.dsr_id) == 2
 
 
@@ -180,7 +194,9 @@ def test_unknown_territory_is_a_clear_error(engine: Engine, tmp_path: Path) -> N
         import_dsr(engine, path)
 
 
-def test_postgres_fast_path_refusal_falls_back_to_line_reports(pg_engine: Engine, tmp_path: Path) -> None:
+def test_postgres_fast_path_refusal_falls_back_to_line_reports(
+    pg_engine: Engine, tmp_path: Path
+) -> None:
     # accepted by COPY's bigint parser but not by the validator
     path = write_dsr(tmp_path, NAME, ["a\tt\tx\ti\t 12\t2", "b\tt\tx\ti\t1\tInfinity"])
     result = import_dsr(pg_engine, path)
@@ -191,7 +207,9 @@ def test_postgres_fast_path_refusal_falls_back_to_line_reports(pg_engine: Engine
         assert conn.scalar(text("SELECT count(*) FROM dsr_usage")) == 0
 
 
-def test_plain_tsv_and_gz_copies_of_the_real_file_agree(engine: Engine, shared_dsrs: list[Path], tmp_path: Path) -> None:
+def test_plain_tsv_and_gz_copies_of_the_real_file_agree(
+    engine: Engine, shared_dsrs: list[Path], tmp_path: Path
+) -> None:
     plain = tmp_path / shared_dsrs[0].name.removesuffix(".gz")
     with gzip.open(shared_dsrs[0], "rb") as src, plain.open("wb") as dst:
         shutil.copyfileobj(src, dst)

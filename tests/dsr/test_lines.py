@@ -16,7 +16,9 @@ GOOD = "abc\tsong\tA|B\tISRC1\t10\t1.5"
 
 
 def _chunks(rows: list[bytes], block: int = 1 << 20) -> list:  # type: ignore[type-arg]
-    data = b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\r\n" + b"".join(r + b"\r\n" for r in rows)
+    data = b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\r\n" + b"".join(
+        r + b"\r\n" for r in rows
+    )
     return list(read_chunks(io.BytesIO(data), "f.tsv", block))
 
 
@@ -45,7 +47,9 @@ def test_valid_lines_take_the_fast_path_and_count_missing_fields() -> None:
         (b"a\tt\rx\tx\ti\t4\t1", "carriage return inside a field"),
     ],
 )
-def test_each_malformed_line_is_reported_with_its_number_and_reason(raw: bytes, reason: str) -> None:
+def test_each_malformed_line_is_reported_with_its_number_and_reason(
+    raw: bytes, reason: str
+) -> None:
     (chunk,) = _chunks([GOOD.encode(), raw, GOOD.encode()])
     assert [(i.line, i.reason) for i in chunk.issues] == [(3, reason)]
     assert chunk.issues[0].raw == raw
@@ -64,7 +68,11 @@ def test_line_numbers_stay_right_across_blocks() -> None:
 def test_backslashes_are_escaped_for_copy() -> None:
     (chunk,) = _chunks([b"a\tAC\\DC\tx\ti\t1\t2"])
     assert chunk.data == b"a\tAC\\\\DC\tx\ti\t1\t2\n"
-    raw = list(read_raw(io.BytesIO(b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\nA\\B\t\t\t\t1\t2"), "f"))
+    raw = list(
+        read_raw(
+            io.BytesIO(b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\nA\\B\t\t\t\t1\t2"), "f"
+        )
+    )
     assert b"".join(d for d, _ in raw) == b"A\\\\B\t\t\t\t1\t2\n"
     assert sum(n for _, n in raw) == 1
 
@@ -78,7 +86,10 @@ def test_a_bad_header_names_the_file_and_line_1() -> None:
 
 def test_gzip_is_detected_by_magic_and_its_header_name_ignored(tmp_path: Path) -> None:
     target = tmp_path / "Spotify_SpotifyDuo_NO_NOK_20200101-20200131.tsv.gz"
-    with open(target, "wb") as raw, gzip.GzipFile("Other_SGAE_NO_NOK_20200101-20200531.tsv", "wb", fileobj=raw) as gz:
+    with (
+        open(target, "wb") as raw,
+        gzip.GzipFile("Other_SGAE_NO_NOK_20200101-20200531.tsv", "wb", fileobj=raw) as gz,
+    ):
         gz.write(b"dsp_id\ttitle\tartists\tisrc\tusages\trevenue\r\n" + GOOD.encode() + b"\r\n")
     with open_dsr(target) as fh:
         assert sum(c.valid for c in read_chunks(fh, str(target))) == 1
@@ -93,8 +104,14 @@ def test_gzip_is_detected_by_magic_and_its_header_name_ignored(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Spotify_SpotifyDuo_NO_NOK_20200101-20200131.tsv.gz", ("Spotify", "SpotifyDuo", None, "NO", "NOK")),
-        ("Spotify_SpotifyDuo_SGAE_NO_NOK_20200101-20200531.tsv", ("Spotify", "SpotifyDuo", "SGAE", "NO", "NOK")),
+        (
+            "Spotify_SpotifyDuo_NO_NOK_20200101-20200131.tsv.gz",
+            ("Spotify", "SpotifyDuo", None, "NO", "NOK"),
+        ),
+        (
+            "Spotify_SpotifyDuo_SGAE_NO_NOK_20200101-20200531.tsv",
+            ("Spotify", "SpotifyDuo", "SGAE", "NO", "NOK"),
+        ),
     ],
 )
 def test_file_names_carry_the_metadata(name: str, expected: tuple[str, ...]) -> None:
@@ -104,7 +121,11 @@ def test_file_names_carry_the_metadata(name: str, expected: tuple[str, ...]) -> 
 
 @pytest.mark.parametrize(
     "name",
-    ["report.tsv.gz", "Spotify_Duo_NO_NOK_20200131-20200101.tsv.gz", "Spotify_Duo_NO_NOK_20201301-20201331.tsv"],
+    [
+        "report.tsv.gz",
+        "Spotify_Duo_NO_NOK_20200131-20200101.tsv.gz",
+        "Spotify_Duo_NO_NOK_20201301-20201331.tsv",
+    ],
 )
 def test_bad_file_names_are_refused(name: str) -> None:
     with pytest.raises(DataError, match=name.replace(".", r"\.")):

@@ -51,7 +51,9 @@ def test_the_app_conforms_to_the_shared_spec(app: Flask, shared_data: Path) -> N
     }
     for operation in operations:
 
-        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy())
         def run(case: Any) -> None:
             response = case.call()
@@ -74,9 +76,25 @@ def test_dsr_routes_are_in_the_one_openapi_document(app: Flask) -> None:
     assert set(paths["/admin/dsrs/{dsr_id}/delete"]) == {"get", "post"}
     assert "text/html" in paths["/admin/dsrs"]["get"]["responses"]["200"]["content"]
     served = {
-        (m, r.rule) for r in app.url_map.iter_rules() for m in (r.methods or ())
-        if r.rule.startswith(("/dsrs", "/resources", "/admin/dsrs")) and m not in ("HEAD", "OPTIONS")
+        (m, r.rule)
+        for r in app.url_map.iter_rules()
+        for m in (r.methods or ())
+        if r.rule.startswith(("/dsrs", "/resources", "/admin/dsrs"))
+        and m not in ("HEAD", "OPTIONS")
     }
-    documented = {(m.upper(), p) for p, ops in paths.items() for m in ops if p.startswith(("/dsrs", "/resources", "/admin/dsrs"))}
-    normalized = {(m, r.replace("<id>", "{id}").replace("<int:dsr_id>", "{dsr_id}").replace("<number>", "{number}")) for m, r in served}
+    documented = {
+        (m.upper(), p)
+        for p, ops in paths.items()
+        for m in ops
+        if p.startswith(("/dsrs", "/resources", "/admin/dsrs"))
+    }
+    normalized = {
+        (
+            m,
+            r.replace("<id>", "{id}")
+            .replace("<int:dsr_id>", "{dsr_id}")
+            .replace("<number>", "{number}"),
+        )
+        for m, r in served
+    }
     assert normalized == documented

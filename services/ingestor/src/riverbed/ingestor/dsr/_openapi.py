@@ -300,7 +300,7 @@ def dsr_openapi(registry: OpenApiRegistry) -> None:
         },
     )
     idp = [{"name": "dsr_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-    token = {
+    token: dict[str, Any] = {
         "type": "object",
         "required": ["csrf_token"],
         "properties": {"csrf_token": {"type": "string"}},

@@ -22,7 +22,9 @@ from riverbed.ingestor.dsr.stats import MissingRate, count_dsrs, get_dsr, list_d
 __all__ = ["api_blueprint", "plugin"]
 
 NOT_FOUND = {"detail": "Not found."}
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
+_DAY = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$"
+)
 
 
 class _Page(BaseModel):
@@ -94,7 +96,9 @@ def api_blueprint() -> Blueprint:
 
     @bp.get("/resources/percentile/<number>")
     def percentile(number: str) -> Response:
-        if not (number.isascii() and number.isdigit() and len(number) < 19 and 1 <= int(number) <= 100):
+        if not (
+            number.isascii() and number.isdigit() and len(number) < 19 and 1 <= int(number) <= 100
+        ):
             raise ApiError(
                 400,
                 "invalid path parameter: number must be an integer from 1 to 100",

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from riverbed.core.errors import DataError
@@ -84,7 +84,7 @@ def delete_dsr(conn: Connection, dsr_id: int) -> None:
         conn.execute(stmt, {"dsr_id": dsr_id})
 
 
-def _key_filter(meta: DsrName) -> object:
+def _key_filter(meta: DsrName) -> ColumnElement[bool]:
     return and_(
         dsr.c.dsp == meta.dsp,
         dsr.c.commercial_model == meta.commercial_model,
@@ -308,7 +308,7 @@ def _insert_dsr(
 def _replace_previous(conn: Connection, meta: DsrName, checksum: str, keep: int) -> None:
     """Delete the DSR this file corrects and earlier failed attempts at it."""
     superseded = or_(
-        _key_filter(meta),  # type: ignore[arg-type]
+        _key_filter(meta),
         and_(dsr.c.checksum == checksum, dsr.c.status == "failed"),
     )
     old = conn.scalars(select(dsr.c.id).where(dsr.c.id != keep, superseded)).all()

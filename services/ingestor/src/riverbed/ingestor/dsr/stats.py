@@ -64,7 +64,8 @@ def get_dsr(session: Session, dsr_id: int) -> Row[Any] | None:
 def _matching(
     territory_code: str | None, start: date | None, end: date | None
 ) -> tuple[str, dict[str, Any]]:
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if territory_code is not None:
         where.append("AND d.territory_code = :territory")
         params["territory"] = territory_code
