@@ -14,6 +14,7 @@ __all__ = ["SOURCES", "Batch", "Source", "SourceFactory", "make_source"]
 SOURCES: dict[str, str] = {
     "embedded": "riverbed.ingestor.sync.sources.embedded:EmbeddedSource",
     "kafka": "riverbed.ingestor.sync.sources.kafka:KafkaSource",
+    "pubsub": "riverbed.ingestor.sync.sources.pubsub:PubSubSource",  # issue 8 (GCP)
 }
 
 
