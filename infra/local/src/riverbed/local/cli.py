@@ -28,11 +28,12 @@ def dev() -> None:
 @click.option(
     "--kafka", is_flag=True, help="Also start Kafka and Connect and apply the connectors."
 )
+@click.option("--pubsub", is_flag=True, help="Also start the Pub/Sub emulator (pstest).")
 @click.pass_obj
-def up(settings: RiverbedSettings | None, kafka: bool) -> None:
+def up(settings: RiverbedSettings | None, kafka: bool, pubsub: bool) -> None:
     """Start the local stack and print how to use it."""
     stack = _stack(settings)
-    stack.up(kafka=kafka)
+    stack.up(kafka=kafka, pubsub=pubsub)
     click.echo("local stack is up; point commands at it with:")
     click.echo('  eval "$(riverbed dev env)"')
 

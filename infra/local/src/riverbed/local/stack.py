@@ -6,6 +6,7 @@ from pathlib import Path
 
 from riverbed.local.kafka_stack import KafkaStack
 from riverbed.local.postgres import LocalPostgres
+from riverbed.local.pubsub import LocalPubSub
 
 __all__ = ["Stack"]
 
@@ -17,8 +18,9 @@ class Stack:
         self.home = home
         self.postgres = LocalPostgres(home / "postgres")
         self.kafka = KafkaStack(home)
+        self.pubsub = LocalPubSub(home / "pubsub")
 
-    def up(self, *, kafka: bool = False) -> None:
+    def up(self, *, kafka: bool = False, pubsub: bool = False) -> None:
         """Start Postgres (and create the `riverbed` database); with kafka, Kafka + Connect."""
         self.postgres.start()
         with self.postgres.connect() as conn:
@@ -27,10 +29,13 @@ class Stack:
                 conn.execute('CREATE DATABASE "riverbed"')
         if kafka:
             self.kafka.up(self.postgres, "riverbed")
+        if pubsub:
+            self.pubsub.start()
 
     def down(self) -> None:
         """Stop every service that runs."""
         self.kafka.down()
+        self.pubsub.stop()
         self.postgres.stop()
 
     def status(self) -> dict[str, dict[str, object]]:
@@ -44,6 +49,11 @@ class Stack:
                 "data": str(pg.pgdata),
             },
             **self.kafka.status(),
+            "pubsub": {
+                "running": self.pubsub.is_running(),
+                "address": self.pubsub.emulator_host,
+                "pid": self.pubsub.pid(),
+            },
         }
 
     def env(self) -> dict[str, str]:
@@ -52,4 +62,6 @@ class Stack:
         if self.postgres.is_running():
             env["DATABASE_URL"] = self.postgres.url("riverbed")
         env.update(self.kafka.env())
+        if self.pubsub.is_running():
+            env["PUBSUB_EMULATOR_HOST"] = self.pubsub.emulator_host
         return env
