@@ -153,7 +153,8 @@ def main() -> None:
         f"night 2 load + answers: {total:.1f} s wall, {total_cpu:.1f} s CPU (target < 600 s at 8 GB, 2 cores)"
     )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
-    print(outputs["load night 2"].strip())
+    for night in ("load night 1", "load night 2"):
+        print(outputs[night].strip())
     answers = json.loads(outputs["answers"])
     print("answers: " + ", ".join(f"{k}={v['answer']}" for k, v in answers.items()))
     print(f"warehouse size: {warehouse.stat().st_size / 1e9:.2f} GB")

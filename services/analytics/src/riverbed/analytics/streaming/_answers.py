@@ -58,6 +58,7 @@ def compute_answers(warehouse: Path, as_of: date | None = None) -> list[Answer]:
     answers = []
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         for key in QUESTIONS:
             path = SQL_DIR / f"{key}.sql"
             text = path.read_text(encoding="utf-8")

@@ -92,9 +92,10 @@ def load_cmd(
     click.echo(f"{result.message} ({path})")
     for ent in result.entities:
         changes = ", ".join(f"{k} {v}" for k, v in ent.changes.items())
+        rate = ent.records / ent.seconds if ent.seconds else 0.0
         click.echo(
-            f"  {ent.name:<8} {ent.records:>10} records {ent.rejected:>6} rejected"
-            + (f"  [{changes}]" if changes else "")
+            f"  {ent.name:<8} {ent.records:>10} records {ent.rejected:>6} rejected "
+            f"{ent.seconds:7.1f} s {rate:>9.0f} rows/s" + (f"  [{changes}]" if changes else "")
         )
     if result.warnings:
         click.echo(f"  {result.warnings} warnings (kept records with dangling references)")
