@@ -38,8 +38,25 @@ def _settings(obj: RiverbedSettings | None, **overrides: Any) -> SyncSettings:
     return load_settings(SyncSettings, **clean)
 
 
-def make_sink(settings: SyncSettings) -> DuckDBSink:
-    """Build the DuckDB sink of the settings."""
+SINKS = ("bigquery", "duckdb")
+# issue 8 (GCP): `--sink bigquery` (env RIVERBED_INGESTOR_SINK) picks the BigQuery sink.
+sink_option = click.option(
+    "--sink",
+    "sink_name",
+    type=click.Choice(SINKS),
+    envvar="RIVERBED_INGESTOR_SINK",
+    default="duckdb",
+    show_default=True,
+    help="Where mirrors live (env RIVERBED_INGESTOR_SINK).",
+)
+
+
+def make_sink(settings: SyncSettings, name: str = "duckdb") -> Any:
+    """Build the sink `name` (DuckDB file, or BigQuery from RIVERBED_INGESTOR_BIGQUERY_*)."""
+    if name == "bigquery":
+        from riverbed.ingestor.sync.sinks.bigquery import BigQuerySettings, BigQuerySink
+
+        return BigQuerySink(load_settings(BigQuerySettings))
     return DuckDBSink(
         settings.warehouse_path,
         mirror_schema=settings.mirror_schema,
@@ -59,10 +76,12 @@ def sync() -> None:
 @click.option("--until-idle", type=float, default=None, help="Stop after this many idle seconds.")
 @click.option("--timeout", type=float, default=None, help="Stop after this many seconds.")
 @click.option("--tables", default=None, help="Captured tables, comma separated.")
+@sink_option
 @click.pass_obj
 def run_cmd(
     obj: RiverbedSettings | None,
     source: str,
+    sink_name: str,
     metrics_port: int | None,
     until_idle: float | None,
     timeout: float | None,
@@ -74,7 +93,9 @@ def run_cmd(
         configure_logging(obj.log_level if obj else "INFO", json_logs=True)
     serve_metrics(settings.metrics_port)
     runner = SyncRunner(
-        make_source(source, settings), make_sink(settings), idle_release_s=settings.idle_release_s
+        make_source(source, settings),
+        make_sink(settings, sink_name),
+        idle_release_s=settings.idle_release_s,
     )
 
     def _graceful(signum: int, frame: FrameType | None) -> None:
@@ -105,11 +126,12 @@ def run_cmd(
 
 @sync.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@sink_option
 @click.pass_obj
-def status_cmd(obj: RiverbedSettings | None, as_json: bool) -> None:
+def status_cmd(obj: RiverbedSettings | None, as_json: bool, sink_name: str) -> None:
     """Per table: rows, last LSN applied, seconds behind the source, slot lag in bytes."""
     settings = _settings(obj)
-    sink = make_sink(settings)
+    sink = make_sink(settings, sink_name)
     rows = sink.status()
     try:
         slot_lag: int | None = slot_lag_bytes(settings)
@@ -173,13 +195,15 @@ def _print_diffs(diffs: list[TableDiff], as_json: bool) -> None:
 @sync.command("verify")
 @click.option("--wait", type=float, default=0.0, help="Retry for up to this many seconds.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@sink_option
 @click.pass_obj
-def verify_cmd(obj: RiverbedSettings | None, wait: float, as_json: bool) -> None:
+def verify_cmd(obj: RiverbedSettings | None, wait: float, as_json: bool, sink_name: str) -> None:
     """Compare Postgres with the DuckDB mirrors; exit 1 on any difference."""
     settings = _settings(obj)
+    sink = make_sink(settings, sink_name) if sink_name != "duckdb" else None
     deadline = time.monotonic() + wait
     while True:
-        diffs = verify_tables(settings)
+        diffs = verify_tables(settings, sink)
         if all(d.ok for d in diffs) or time.monotonic() >= deadline:
             break
         time.sleep(0.5)

@@ -91,7 +91,7 @@ def _pg_table(conn: psycopg.Connection, schema: str, table: str) -> tuple[list[s
     return cols, keys
 
 
-def verify_tables(settings: SyncSettings, sink: DuckDBSink | None = None) -> list[TableDiff]:
+def verify_tables(settings: SyncSettings, sink: Any = None) -> list[TableDiff]:
     """Compare each captured table with its mirror."""
     sink = sink or DuckDBSink(settings.warehouse_path, mirror_schema=settings.mirror_schema)
     out = []
@@ -104,7 +104,9 @@ def verify_tables(settings: SyncSettings, sink: DuckDBSink | None = None) -> lis
             cols, keys = _pg_table(conn, settings.source_schema, table)
             if not cols:
                 raise ServiceError(f"captured table {settings.source_schema}.{table} not found")
-            mirror_cols = sink.columns(table) if settings.warehouse_path.exists() else {}
+            # issue 8: a non-file sink (BigQuery) is always there to ask
+            has_store = not isinstance(sink, DuckDBSink) or settings.warehouse_path.exists()
+            mirror_cols = sink.columns(table) if has_store else {}
             common = [c for c in cols if c in mirror_cols]
             ordered = keys + [c for c in common if c not in keys]
             missing_cols = [c for c in cols if c not in mirror_cols]
