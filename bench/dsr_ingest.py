@@ -45,6 +45,9 @@ def _worker(url: str, path: str) -> None:
     from riverbed.core.web._db import make_engine
     from riverbed.ingestor.dsr import import_dsr
 
+    import logging
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="  %(message)s")
     engine = make_engine(url)
     started = time.perf_counter()
     result = import_dsr(engine, Path(path))
@@ -70,6 +73,9 @@ def _import(url: str, path: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
     )
+    for line in out.stderr.splitlines():
+        if "upsert_resources" in line:
+            print(f"  {path.name.split('_')[-1]} phases: {line.split(': ', 1)[-1]}", flush=True)
     data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     if data["status"] != "ingested":
         raise SystemExit(f"import failed: {data['error']}")

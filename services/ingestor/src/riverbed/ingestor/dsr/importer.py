@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -152,6 +153,7 @@ def _load(
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
     dsr_id = _insert_dsr(conn, name, meta, checksum, "failed", counts, "import in progress")
     create_stage(conn)
+    started = time.perf_counter()
     issues: list[LineIssue] = []
     if not (
         conn.dialect.name == "postgresql" and _optimistic(conn, path, name, counts, block_bytes)
@@ -172,14 +174,19 @@ def _load(
         raise _Failed(
             f"{name}: {counts.total} lines read but {counts.valid + counts.rejected} accounted for"
         )
+    phases = {"stage": time.perf_counter() - started}
     try:
-        for stmt in (*statements("upsert_resources"), *statements("insert_usages")):
-            conn.execute(stmt, {"dsr_id": dsr_id})
+        for phase in ("upsert_resources", "insert_usages"):
+            begun = time.perf_counter()
+            for stmt in statements(phase):
+                conn.execute(stmt, {"dsr_id": dsr_id})
+            phases[phase] = time.perf_counter() - begun
     except DBAPIError as exc:
         if "second time" in str(exc.orig) or "unique" in str(exc.orig).lower():
             raise _Failed(f"{name}: the same dsp_id is reported on several lines") from None
         raise
     drop_stage(conn)
+    log.info("%s: %s", name, ", ".join(f"{k} {v:.2f}s" for k, v in phases.items()))
     _replace_previous(conn, meta, checksum, dsr_id)
     conn.execute(
         update(dsr)
