@@ -97,3 +97,22 @@ def test_clear_errors(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "run `riverbed streaming load` first" in res.output
     res = runner.invoke(root, ["streaming", "answers", "--warehouse", "postgres://x"])
     assert res.exit_code == 1 and "expected duckdb:PATH" in res.output
+
+
+def test_demo_steps_load_two_nights_and_answer(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from riverbed.analytics.streaming.demo import step as answers_step
+    from riverbed.core.demo import DemoContext
+    from riverbed.ingestor.streaming.demo import step as load_step
+
+    out = io.StringIO()
+    ctx = DemoContext(home=tmp_path, console=Console(file=out, width=200))
+    load_step.run(ctx)
+    answers_step.run(ctx)
+    text = out.getvalue()
+    assert "load 2 of 2022-01-01 committed" in text
+    assert "deleted" in text and "changed" in text
+    assert "q6" in text and "q6.sql" in text
