@@ -38,6 +38,7 @@ transaction.state.log.num.partitions=4
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
 auto.create.topics.enable=true
 log.retention.hours=168
 log.segment.bytes=268435456
@@ -144,10 +145,8 @@ class LocalKafka:
         formatter = JvmProcess("kafka-storage", self.data_dir, "kafka.tools.StorageTool")
         formatter.run(
             "format",
-            "--cluster-id",
-            self.cluster_id,
-            "--config",
-            str(self.config_file),
+            f"--cluster-id={self.cluster_id}",  # ids may start with "-"
+            f"--config={self.config_file}",
             "--ignore-formatted",
         )
 

@@ -19,6 +19,7 @@ from riverbed.ingestor.sync.sources.base import Batch
 __all__ = ["KafkaSource", "topic_pattern"]
 
 log = logging.getLogger(__name__)
+_rdkafka_log = logging.getLogger(f"{__name__}.librdkafka")
 
 # Errors that only say a subscribed topic does not exist yet, or that a partition is drained.
 _BENIGN = {
@@ -71,13 +72,15 @@ class KafkaSource:
         self.linger = linger
         self._stop = threading.Event()
         self._closed = False
+        self._last_error: dict[int, float] = {}
         config: dict[str, Any] = {
             "bootstrap.servers": bootstrap_servers,
             "group.id": group_id,
-            # Static membership: a restarted consumer takes its partitions back at once
-            # instead of waiting for the dead member's session to expire.
-            "group.instance.id": f"{group_id}-0",
-            "session.timeout.ms": 10_000,
+            # A short session lets a restarted consumer take over from a killed one quickly.
+            # (No static membership: librdkafka treats the fencing that follows a broker
+            # restart as fatal.)
+            "session.timeout.ms": 6_000,
+            "heartbeat.interval.ms": 1_000,
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
@@ -88,11 +91,12 @@ class KafkaSource:
             "queued.max.messages.kbytes": 262_144,
             "max.partition.fetch.bytes": 16_777_216,
             "reconnect.backoff.max.ms": 1_000,
-            "log_level": 3,
+            "log_level": 2,
+            "error_cb": self._on_error,
         }
         config.update(extra_config or {})
         try:
-            self.consumer = Consumer(config, logger=log)
+            self.consumer = Consumer(config, logger=_rdkafka_log)
             self.consumer.subscribe([self.pattern])
         except KafkaException as exc:
             raise ServiceError(f"cannot consume from Kafka at {bootstrap_servers}: {exc}") from None
@@ -126,6 +130,13 @@ class KafkaSource:
             log.warning("closing the Kafka consumer failed: %s", exc)
 
     # ---- internals -------------------------------------------------------------------------
+    def _on_error(self, err: KafkaError) -> None:
+        """Log client errors (broker down, ...) at most every 5 s per kind; it reconnects."""
+        now = time.monotonic()
+        if now - self._last_error.get(err.code(), 0.0) >= 5.0:
+            self._last_error[err.code()] = now
+            log.warning("Kafka client: %s", err.str())
+
     def _consume(self) -> list[Message]:
         """Return the next records: wait for the first, then gather for `linger` seconds."""
         out: list[Message] = []
