@@ -16,8 +16,7 @@ def test_snapshot_then_changes_reach_duckdb(kafka_capture: KafkaCapture, tmp_pat
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO pages (name, created_at) VALUES ('p1', now()), ('p2', now())")
         conn.execute(
-            "INSERT INTO videos (title, page_id, created_at)"
-            " SELECT 'v' || id, id, now() FROM pages"
+            "INSERT INTO videos (title, page_id, created_at) SELECT 'v' || id, id, now() FROM pages"
         )
     kafka_capture.deploy()
     pipe = KafkaPipeline(kafka_capture, tmp_path / "home")
