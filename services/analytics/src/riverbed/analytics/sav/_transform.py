@@ -38,14 +38,36 @@ def _same_ids(a: pd.Series, b: pd.Series) -> np.ndarray:
     return (a.astype(str).to_numpy() == b.astype(str).to_numpy()) & a.notna().to_numpy()
 
 
+def _ticket_time_order(messages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (order, ticket keys, UTC ns) sorting by (ticket_id, created_at, message_id)."""
+    ticket = _sort_key(messages["ticket_id"])
+    ts = _as_utc_ns(messages["created_at"])
+    message = _sort_key(messages["message_id"])
+    # Fast path: one int64 key ticket * span + time, when it fits (it usually does).
+    t_lo, t_hi = int(ticket.min()), int(ticket.max())
+    s_lo, s_hi = int(ts.min()), int(ts.max())
+    unit = 1
+    for candidate in (1_000_000_000, 1_000_000, 1_000):
+        if not (ts % candidate).any():
+            unit = candidate
+            break
+    span = (s_hi - s_lo) // unit + 1
+    if (t_hi - t_lo + 1) * span < 2**62:
+        key = (ticket - t_lo) * span + (ts - s_lo) // unit
+        if (np.diff(message) >= 0).all():  # ids already ascending: a stable sort breaks ties
+            order = np.argsort(key, kind="stable")
+        else:
+            order = np.lexsort((message, key))
+    else:
+        order = np.lexsort((message, ts, ticket))
+    return order, ticket[order], ts[order]
+
+
 def compute_tickets(messages: pd.DataFrame) -> pd.DataFrame:
     """Return one row per ticket with `TICKET_COLUMNS` (see docs/readme/sav.md for the rules)."""
     if messages.empty:
         return _empty_tickets()
-    ticket = _sort_key(messages["ticket_id"])
-    ts = _as_utc_ns(messages["created_at"])
-    order = np.lexsort((_sort_key(messages["message_id"]), ts, ticket))
-    ticket, ts = ticket[order], ts[order]
+    order, ticket, ts = _ticket_time_order(messages)
     is_client = _same_ids(messages["sender_user_id"], messages["client_user_id"])[order]
     is_merchant = _same_ids(messages["sender_user_id"], messages["merchant_user_id"])[order]
     is_merchant &= ~is_client  # a sender that is both counts as the client
@@ -71,9 +93,9 @@ def compute_tickets(messages: pd.DataFrame) -> pd.DataFrame:
     first_rows = order[starts]
     out = pd.DataFrame(
         {
-            "ticket_id": messages["ticket_id"].to_numpy()[first_rows],
-            "country": messages["country"].to_numpy()[first_rows],
-            "merchant_id": messages["merchant_id"].to_numpy()[first_rows],
+            "ticket_id": messages["ticket_id"].take(first_rows).to_numpy(),
+            "country": messages["country"].take(first_rows).to_numpy(),
+            "merchant_id": messages["merchant_id"].take(first_rows).to_numpy(),
             "first_client_at": _utc_index(t_c, has_client),
             "first_merchant_at": _utc_index(t_m, answered),
             "dt_seconds": dt,
