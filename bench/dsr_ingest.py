@@ -23,6 +23,14 @@ import tempfile
 import time
 from pathlib import Path
 
+_TUNED = [
+    "shared_buffers=2GB",
+    "max_wal_size=16GB",
+    "checkpoint_timeout=30min",
+    "wal_compression=on",
+    "work_mem=256MB",
+    "maintenance_work_mem=1GB",
+]
 _NAME = "Spotify_SpotifyPremium_ES_EUR_{start}-{end}.tsv.gz"
 
 
@@ -42,10 +50,10 @@ def _file(cache: Path, lines: int, period: tuple[str, str]) -> Path:
 
 def _worker(url: str, path: str) -> None:
     """Import one file in this (child) process and print time and peak RSS as JSON."""
+    import logging
+
     from riverbed.core.web._db import make_engine
     from riverbed.ingestor.dsr import import_dsr
-
-    import logging
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="  %(message)s")
     engine = make_engine(url)
@@ -133,6 +141,14 @@ def main() -> None:
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "riverbed-bench-dsr"
     )
     parser.add_argument("--no-duckdb", action="store_true")
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=None,
+        metavar="NAME=VALUE",
+        help="server setting for bulk loads (repeatable; default: " + " ".join(_TUNED) + ")",
+    )
+    parser.add_argument("--untuned", action="store_true", help="keep the embedded defaults")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -147,6 +163,15 @@ def main() -> None:
     big = _file(args.cache, args.lines, ("20200201", "20200229"))
     with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
         pg = LocalPostgres(Path(tmp)).start()
+        settings = [] if args.untuned else (args.pg_setting or _TUNED)
+        if settings:
+            with pg.connect() as conn:
+                for item in settings:
+                    name, value = item.split("=", 1)
+                    conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            pg.stop()
+            pg.start()
+        print(f"postgres settings: {' '.join(settings) or 'embedded defaults'}", flush=True)
         try:
             url = pg.create_database("bench")
             upgrade(url)
