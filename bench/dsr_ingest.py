@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 _TUNED = [
     "shared_buffers=2GB",
@@ -90,7 +92,7 @@ def _import(url: str, path: Path) -> dict[str, float]:
     return data
 
 
-def _bare_copy(admin_connect, plain: Path) -> float:  # type: ignore[no-untyped-def]
+def _bare_copy(admin_connect: Callable[[str], Any], plain: Path) -> float:
     with admin_connect("bench") as conn:
         conn.execute("DROP TABLE IF EXISTS bare")
         conn.execute(
