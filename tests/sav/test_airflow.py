@@ -67,7 +67,7 @@ def test_dag_loads_and_runs_one_day_idempotently(tmp_path: Path, receiver: Recei
     assert result["import_errors"] == {}
     assert result["tasks"] == ["compute", "post"]
     assert result["retries"] == {"compute": 3, "post": 3}
-    assert result["state"].endswith("success"), result  # type: ignore[union-attr]
+    assert str(result["state"]).endswith("success"), result
     day_dir = out / "2024-05-02"
     tickets = pd.read_csv(day_dir / "sav_tickets.csv")
     assert len(tickets) > 0 and tickets["first_client_at"].str.startswith("2024-05-02").all()
