@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from riverbed.core.web import MAX_INT64
@@ -28,14 +28,31 @@ _VOTE_INT = {
     """THEN CAST(REPLACE("vote", ',', '') AS BIGINT) END)""",
 }
 _UNBOUNDED = (-MAX_INT64, MAX_INT64)
+_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
 
 @cache
-def _statement(name: str, scope: str, dialect: str) -> TextClause:
+def _statement(name: str, scope: str, dialect: str) -> str:
+    """Return the SQL of `name` for `scope`, in the driver's parameter style."""
     key, other = _KEYS[scope]
     vote_int = _VOTE_INT.get(dialect, _VOTE_INT["postgresql"])
-    sql = (_SQL_DIR / f"{name}.sql").read_text()
-    return text(sql.format(key=key, other=other, vote_int=vote_int))
+    sql = (_SQL_DIR / f"{name}.sql").read_text().format(key=key, other=other, vote_int=vote_int)
+    if dialect == "postgresql":  # psycopg wants %(name)s; sqlite3 takes :name as written
+        sql = _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+    return sql
+
+
+def _fetch(session: Session, name: str, scope: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run one statement on the DB-API connection (no ORM result processing on the hot path)."""
+    conn = session.connection()
+    sql = _statement(name, scope, conn.dialect.name)
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(sql, params)
+        cols = [d[0] for d in cur.description or ()]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        cur.close()
 
 
 def iso(ts: int | None) -> str | None:
@@ -58,16 +75,14 @@ def _bounds(t_from: datetime | None, t_to: datetime | None) -> dict[str, int]:
 
 def exists(session: Session, scope: Scope, key: str) -> bool:
     """Return whether any review has this product (or reviewer) id."""
-    stmt = _statement("exists", scope, session.get_bind().dialect.name)
-    return session.execute(stmt, {"id": key}).first() is not None
+    return bool(_fetch(session, "exists", scope, {"id": key}))
 
 
 def summary(
     session: Session, scope: Scope, key: str, t_from: datetime | None, t_to: datetime | None
 ) -> dict[str, Any]:
     """Aggregate the reviews of one product or reviewer in [t_from, t_to)."""
-    stmt = _statement("summary", scope, session.get_bind().dialect.name)
-    row = session.execute(stmt, {"id": key, **_bounds(t_from, t_to)}).mappings().one()
+    (row,) = _fetch(session, "summary", scope, {"id": key, **_bounds(t_from, t_to)})
     count = int(row["review_count"])
     known = int(row["verified_known"] or 0)
     other = "distinct_reviewers" if scope == "product" else "distinct_products"
@@ -95,7 +110,6 @@ def page(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], tuple[int, int] | None]:
     """Return one page (newest first) and the keyset of its last row when more follow."""
-    stmt = _statement("page", scope, session.get_bind().dialect.name)
     c_time, c_id = after or (MAX_INT64, MAX_INT64)
     params = {
         "id": key,
@@ -105,7 +119,7 @@ def page(
         "limit": limit + 1,
         "offset": offset,
     }
-    rows = session.execute(stmt, params).mappings().all()
+    rows = _fetch(session, "page", scope, params)
     items = [_review(r) for r in rows[:limit]]
     more = len(rows) > limit
     last = rows[limit - 1] if more else None
