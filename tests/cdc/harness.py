@@ -108,8 +108,16 @@ class SyncProcess:
         self.senv.home.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "riverbed.core.cli", "sync", "run",
-                 "--source", self.senv.spec.name, *self.extra],
+                [
+                    sys.executable,
+                    "-m",
+                    "riverbed.core.cli",
+                    "sync",
+                    "run",
+                    "--source",
+                    self.senv.spec.name,
+                    *self.extra,
+                ],
                 env=self.senv.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -137,7 +145,9 @@ class SyncProcess:
         return "\n".join(lines[-n:])
 
 
-def wait_verified(senv: SyncEnv, timeout: float = 60, proc: SyncProcess | None = None) -> list[TableDiff]:
+def wait_verified(
+    senv: SyncEnv, timeout: float = 60, proc: SyncProcess | None = None
+) -> list[TableDiff]:
     """Poll `verify` until every table matches (or timeout); return the last comparison."""
     deadline = time.monotonic() + timeout
     settings = senv.settings

@@ -29,12 +29,15 @@ def test_scenario_embedded(pg_url: str, tmp_path: Path) -> None:
         assert con.execute("SELECT rank FROM mirror.videos WHERE title = 'ranked'").fetchone() == (
             99,
         )
-        ops = dict(con.execute("SELECT _op, count(*) FROM changelog.insights GROUP BY 1").fetchall())
+        ops = dict(
+            con.execute("SELECT _op, count(*) FROM changelog.insights GROUP BY 1").fetchall()
+        )
         assert set(ops) == {"r", "c", "u", "d", "t"}
         changes = con.execute(
             "SELECT table_name, column_name, change FROM riverbed_sync.schema_changes"
         ).fetchall()
         assert ("videos", "rank", "added") in changes
+        assert not [c for c in changes if c[2] == "type_changed"], changes
     # CLI verify agrees (exit 0) and status reports every table
     out = senv.cli("sync", "verify")
     assert out.returncode == 0, out.stdout + out.stderr

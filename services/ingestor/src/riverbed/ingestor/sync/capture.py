@@ -46,6 +46,17 @@ def prepare_source(settings: SyncSettings) -> None:
                 f"captured table(s) not found in {schema}: {', '.join(missing)}"
                 " (RIVERBED_INGESTOR_TABLES)"
             )
+        slot = conn.execute(
+            "SELECT database, plugin FROM pg_replication_slots WHERE slot_name = %s",
+            (settings.slot_name,),
+        ).fetchone()
+        here = conn.execute("SELECT current_database()").fetchone()
+        if slot is not None and here is not None and (slot[0] != here[0] or slot[1] != "pgoutput"):
+            raise ConfigurationError(
+                f"replication slot {settings.slot_name!r} already exists for database"
+                f" {slot[0]!r} (plugin {slot[1]}); choose another RIVERBED_INGESTOR_SLOT_NAME"
+                " or drop that slot"
+            )
         idents = sql.SQL(", ").join(sql.Identifier(schema, t) for t in tables)
         exists = conn.execute(
             "SELECT 1 FROM pg_publication WHERE pubname = %s", (settings.publication_name,)

@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 import time
 from dataclasses import asdict
 from types import FrameType
@@ -65,6 +66,12 @@ def make_sink(settings: SyncSettings, name: str = "duckdb") -> Any:
     )
 
 
+def _warm_up() -> None:
+    import pyarrow as pa
+
+    pa.array([0])
+
+
 @click.group("sync")
 def sync() -> None:
     """Apply Postgres changes (Debezium) to the DuckDB warehouse, and check the result."""
@@ -92,6 +99,9 @@ def run_cmd(
     if obj is None or not obj.log_json:
         configure_logging(obj.log_level if obj else "INFO", json_logs=True)
     serve_metrics(settings.metrics_port)
+    # pyarrow imports pandas on first use (seconds without bytecode caches): warm it up while
+    # the source starts, not inside the first batch
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     runner = SyncRunner(
         make_source(source, settings),
         make_sink(settings, sink_name),

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from riverbed.core.cdc import Column
 
-__all__ = ["arrow_type", "duck_type", "to_arrow_values"]
+__all__ = ["arrow_type", "canonical_type", "duck_type", "to_arrow_values"]
 
 _SOURCE_TYPE = "__debezium.source.column.type"
 _SOURCE_LEN = "__debezium.source.column.length"
@@ -51,6 +51,23 @@ def _decimal(precision: str | None, scale: str | None) -> str:
     if p > 38 or p <= 0 or s < 0 or s > p:
         return "DECIMAL(38,10)"
     return f"DECIMAL({p},{s})"
+
+
+_ALIASES = {
+    "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
+    "TIME WITH TIME ZONE": "TIMETZ",
+    "INT2": "SMALLINT",
+    "INT4": "INTEGER",
+    "INT8": "BIGINT",
+    "REAL": "FLOAT",
+    "BOOL": "BOOLEAN",
+}
+
+
+def canonical_type(duck: str) -> str:
+    """Return the spelling `duck_type` uses for a type DuckDB's catalog reports."""
+    upper = duck.upper()
+    return _ALIASES.get(upper, upper)
 
 
 def duck_type(col: Column) -> str:

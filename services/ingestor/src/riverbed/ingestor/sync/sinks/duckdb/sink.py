@@ -24,7 +24,7 @@ from riverbed.ingestor.sync.sinks.duckdb._sql import (
     merge_sql,
     q,
 )
-from riverbed.ingestor.sync.sinks.duckdb._types import duck_type, to_arrow_values
+from riverbed.ingestor.sync.sinks.duckdb._types import canonical_type, duck_type, to_arrow_values
 
 __all__ = ["DuckDBSink", "SchemaChangeError"]
 
@@ -89,7 +89,7 @@ class DuckDBSink(Sink):
         self._columns = {}
         for table, column, dtype in rows:
             if column not in ("_lsn", "_op_ts", "_deleted"):
-                self._columns.setdefault(table, {})[column] = dtype
+                self._columns.setdefault(table, {})[column] = canonical_type(dtype)
 
     def release(self) -> None:
         """Close the connection and let readers in (called when idle)."""
