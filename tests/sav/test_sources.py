@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from riverbed.analytics.sav import (
     CsvSource,
     DatabaseSource,
     compute_tickets,
+    filter_day,
     open_source,
     read_all,
 )
@@ -115,3 +117,12 @@ def test_database_reader_streams_chunks(backend: str, request: pytest.FixtureReq
     assert len(got) == len(frame)
     pd.testing.assert_frame_equal(_canon(got), _canon(frame), check_dtype=False)
     assert "***" in source.describe() or "@" in source.describe()
+
+    # --date pushdown: only tickets with a message that day are read, same result after filter
+    day = date(2024, 5, 3)
+    narrowed = DatabaseSource(url, day=day)
+    part = read_all(narrowed)
+    assert 0 < len(part) < len(frame)
+    pd.testing.assert_frame_equal(
+        filter_day(_canon(part), day), filter_day(_canon(frame), day), check_dtype=False
+    )

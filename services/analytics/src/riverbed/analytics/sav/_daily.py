@@ -30,7 +30,7 @@ def compute_day(day: date, settings: SavSettings) -> dict[str, Any]:
     if not settings.source:
         raise ConfigurationError("RIVERBED_ANALYTICS_SAV_SOURCE is not set (csv:PATH or db:URL)")
     out = day_dir(settings, day)
-    result = run_sav(open_source(settings.source, table=settings.table), out, day=day)
+    result = run_sav(open_source(settings.source, table=settings.table, day=day), out, day=day)
     return {
         "day": day.isoformat(),
         "out_dir": str(out),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -154,13 +155,19 @@ class DatabaseSource:
     """Read a table with a server-side cursor (Postgres, MySQL/MariaDB), `chunk_rows` at a time."""
 
     def __init__(
-        self, url: str, *, table: str = "sav_messages", chunk_rows: int = DEFAULT_CHUNK_ROWS
+        self,
+        url: str,
+        *,
+        table: str = "sav_messages",
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        day: date | None = None,
     ) -> None:
         if not table.replace("_", "").replace(".", "").isalnum():
             raise UserInputError(f"invalid table name: {table!r}")
         self.url = _driver_url(url)
         self.table = table
         self.chunk_rows = chunk_rows
+        self.day = day  # when set, read only tickets with a message on that UTC day
 
     def describe(self) -> str:
         """Name the database (password hidden) and table."""
@@ -171,12 +178,24 @@ class DatabaseSource:
     def chunks(self) -> Iterator[pd.DataFrame]:
         """Yield DataFrames of `chunk_rows` rows streamed from the server."""
         engine = create_engine(self.url)
-        query = text(f"SELECT {', '.join(INPUT_COLUMNS)} FROM {self.table}")
+        sql = f"SELECT {', '.join(INPUT_COLUMNS)} FROM {self.table}"
+        params: dict[str, datetime] = {}
+        if self.day is not None:
+            # A ticket first written by its client on `day` has a message on `day`: read only
+            # the tickets with one (a superset), then the transform keeps the exact ones.
+            sql += (
+                f" WHERE ticket_id IN (SELECT ticket_id FROM {self.table}"
+                " WHERE created_at >= :start AND created_at < :end)"
+            )
+            start = datetime.combine(self.day, time(0), tzinfo=UTC)
+            if engine.dialect.name == "mysql":  # DATETIME columns hold naive UTC
+                start = start.replace(tzinfo=None)
+            params = {"start": start, "end": start + timedelta(days=1)}
         try:
             with engine.connect() as conn:
                 result = conn.execution_options(
                     stream_results=True, yield_per=self.chunk_rows
-                ).execute(query)
+                ).execute(text(sql), params)
                 for part in result.partitions(self.chunk_rows):
                     frame = pd.DataFrame.from_records(part, columns=INPUT_COLUMNS)
                     yield _check_frame(frame, self.describe(), None)
@@ -198,11 +217,13 @@ def _driver_url(url: str) -> str:
     return url
 
 
-def open_source(spec: str, *, table: str = "sav_messages") -> MessageSource:
-    """Turn `csv:PATH` or `db:URL` into a source."""
+def open_source(
+    spec: str, *, table: str = "sav_messages", day: date | None = None
+) -> MessageSource:
+    """Turn `csv:PATH` or `db:URL` into a source (a db source reads only `day`'s tickets)."""
     kind, _, rest = spec.partition(":")
     if kind == "csv" and rest:
         return CsvSource(Path(rest))
     if kind == "db" and rest:
-        return DatabaseSource(rest, table=table)
+        return DatabaseSource(rest, table=table, day=day)
     raise UserInputError(f"invalid source {spec!r}: use csv:PATH or db:URL")

@@ -49,7 +49,7 @@ def run(
 ) -> None:
     """Compute per-ticket response times and per-country/per-merchant aggregates."""
     settings = load_settings(SavSettings)
-    source = open_source(source_spec, table=table or settings.table)
+    source = open_source(source_spec, table=table or settings.table, day=day)
     result = run_sav(
         source,
         out_dir,
