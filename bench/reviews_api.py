@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def _args() -> argparse.Namespace:
     p.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--wrk-threads", type=int, default=1)
+    p.add_argument(
+        "--light-connections", type=int, default=4, help="connections of the latency re-runs"
+    )
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
     p.add_argument("--log-level", default="WARNING", help="API LOG_LEVEL (INFO logs each request)")
@@ -76,7 +80,7 @@ def _load(pg: LocalPostgres, rows: int) -> str:
     url = pg.create_database("reviews")
     done = [0]
 
-    def records():  # type: ignore[no-untyped-def]
+    def records() -> Iterator[tuple[int, dict[str, Any]]]:
         for i, row in enumerate(generate_reviews(rows, seed=0), 1):
             done[0] = i
             yield i, row
@@ -262,7 +266,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             server, port = _gunicorn(url, args, tmp / "gunicorn.log")
-            scenarios = [
+            scenarios: list[tuple[str, str, list[str], str, bool]] = [
                 ("product summary", "products", products, "/summary", False),
                 ("product summary + dates", "products", products, "/summary", True),
                 ("reviewer summary", "reviewers", reviewers, "/summary", False),
@@ -281,13 +285,21 @@ def main() -> None:
                 "(shared with other work)"
             )
             print(
-                f"{'scenario':<32}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
+                f"{'scenario':<36}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
                 f"{'max ms':>9}{'errors':>8}{'CPU ms/req':>12}{'app/pg/wrk':>16}{'2-core req/s':>14}"
             )
-            for name, scope, ids, suffix, dated in scenarios:
-                r = _wrk(port, _paths(scope, ids, lo, hi, suffix, dated), args, tmp, roots)
+            light = argparse.Namespace(**{**vars(args), "connections": args.light_connections})
+            Run = tuple[str, argparse.Namespace, str, list[str], str, bool]
+            runs: list[Run] = [(n, args, sc, i, sf, d) for n, sc, i, sf, d in scenarios]
+            runs += [
+                (f"{name} ({args.light_connections} conns)", light, scope, ids, suffix, dated)
+                for name, scope, ids, suffix, dated in scenarios
+                if "summary" in name
+            ]
+            for name, opts, scope, ids, suffix, dated in runs:
+                r = _wrk(port, _paths(scope, ids, lo, hi, suffix, dated), opts, tmp, roots)
                 print(
-                    f"{name:<32}{r['rps']:>9,.0f}{r['p50_us'] / 1000:>9.2f}"
+                    f"{name:<36}{r['rps']:>9,.0f}{r['p50_us'] / 1000:>9.2f}"
                     f"{r['p90_us'] / 1000:>9.2f}{r['p99_us'] / 1000:>9.2f}"
                     f"{r['max_us'] / 1000:>9.1f}{int(r['errors'] + r['non2xx']):>8}"
                     f"{r['cpu_ms']:>12.2f}{r['split']:>16}{2000 / r['cpu_ms']:>14,.0f}",
