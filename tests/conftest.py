@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,9 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgre
 
         server = ContainerPostgres().start()
     elif mode == "native":
-        server = LocalPostgres(tmp_path_factory.mktemp("pg"), fast=True).start()
+        # not under pytest's basetemp: a concurrent pytest run may prune old basetemps
+        data_dir = Path(tempfile.mkdtemp(prefix="riverbed-test-pg-"))
+        server = LocalPostgres(data_dir, fast=True).start()
     else:
         pytest.fail(f"RIVERBED_TEST_SERVICES must be native or docker, not {mode!r}")
     try:
