@@ -54,7 +54,7 @@ def shared_file(shared_data: Path, relative: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+def pg_server() -> Iterator[LocalPostgres]:
     """Start one embedded Postgres (wal_level=logical) for the whole session."""
     mode = os.environ.get("RIVERBED_TEST_SERVICES", "native")
     server: Any
