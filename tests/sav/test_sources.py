@@ -67,6 +67,18 @@ def test_csv_non_integer_id_after_integer_ids_is_located(tmp_path: Path) -> None
     assert (err.value.line, err.value.field) == (3002, "ticket_id")
 
 
+def test_csv_ragged_or_binary_file_is_a_data_error(tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(HEADER + "\n1,1,2024-05-01T10:00:00Z,1,1,9,2,FR,extra,cells\n")
+    with pytest.raises(DataError, match="unreadable CSV") as err:
+        read_all(CsvSource(ragged))
+    assert str(ragged) in str(err.value)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(HEADER.encode() + b"\n1,1,\xff\xfe,1,1,9,2,FR\n")
+    with pytest.raises(DataError):
+        read_all(CsvSource(binary))
+
+
 def test_csv_missing_column_and_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "cols.csv"
     path.write_text("message_id,ticket_id\n1,1\n")

@@ -119,10 +119,13 @@ class CsvSource:
                 frame = batch.to_pandas()
                 yield _check_frame(frame[INPUT_COLUMNS], str(self.path), line)
                 line += len(frame)
-        except pa.ArrowInvalid:
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             # The fast path refused a value: find it with the slow, precise path.
-            self._locate_error()
-            raise
+            try:
+                self._locate_error()
+            except (ValueError, UnicodeDecodeError) as slow:  # ragged rows, bad encoding
+                raise DataError(f"unreadable CSV: {slow}", path=str(self.path)) from None
+            raise DataError(f"unreadable CSV: {exc}", path=str(self.path)) from None
 
     def _header(self) -> list[str]:
         with self.path.open(encoding="utf-8", errors="replace") as fh:
