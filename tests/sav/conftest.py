@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,11 +21,18 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 @dataclass
 class FlakyReceiver:
-    """Fail the first attempt of some batches: before storing (503) or after (stored, 503)."""
+    """Fail the first attempt of 3 batches in 4: 503 before storing, 503 after, or too slow.
+
+    The bucket of a batch is the last 4 hex digits of its key modulo 4: 0 is answered 503
+    without reaching the app, 1 is stored then answered 503, 2 is stored then answered after
+    `slow_seconds` (longer than the client's timeout), 3 passes untouched.
+    """
 
     app: WsgiApp
     attempts: Counter[str] = field(default_factory=Counter)
     injected: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    slow_seconds: float = 2.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -34,10 +42,14 @@ class FlakyReceiver:
         with self.lock:
             self.attempts[key] += 1
             first = self.attempts[key] == 1
-        bucket = int(key[-4:], 16) % 3 if key[-4:].isalnum() else 0
+        try:
+            bucket = int(key[-4:], 16) % 4
+        except ValueError:
+            bucket = 3
         if first and bucket == 0:  # lost before the app: nothing stored
             with self.lock:
                 self.injected += 1
+                self.kinds["503 before store"] += 1
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"error": {"code": "unavailable", "message": "injected"}}']
         if first and bucket == 1:  # stored, but the answer is lost
@@ -45,8 +57,17 @@ class FlakyReceiver:
             del body
             with self.lock:
                 self.injected += 1
+                self.kinds["503 after store"] += 1
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"error": {"code": "unavailable", "message": "injected after store"}}']
+        if first and bucket == 2:  # stored, but the answer comes after the client gave up
+            body = b"".join(self.app(environ, lambda *a, **k: None))
+            with self.lock:
+                self.injected += 1
+                self.kinds["timeout after store"] += 1
+            time.sleep(self.slow_seconds)
+            start_response("201 Created", [("Content-Type", "application/json")])
+            return [body]
         return self.app(environ, start_response)
 
 

@@ -90,8 +90,8 @@ def test_invalid_requests_are_rejected_and_store_nothing(
 
 def test_concurrent_twins_store_once(receiver: Receiver) -> None:
     body = {"entries": [_entry(str(i)) for i in range(10)]}
-    # the key ends in "2": the flaky wrapper lets every attempt through
-    headers = {"Idempotency-Key": "twin-0002"}
+    # the key ends in "3": the flaky wrapper lets every attempt through
+    headers = {"Idempotency-Key": "twin-0003"}
 
     def post(_: int) -> httpx.Response:
         return httpx.post(f"{receiver.url}/sav/metrics", json=body, headers=headers)
