@@ -116,3 +116,19 @@ def test_demo_steps_load_two_nights_and_answer(tmp_path: Path) -> None:
     assert "load 2 of 2022-01-01 committed" in text
     assert "deleted" in text and "changed" in text
     assert "q6" in text and "q6.sql" in text
+
+
+def test_resource_settings_apply_and_bad_ones_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    internal, vendor = write_delivery(tmp_path)
+    args = ["streaming", "load", "--internal", str(internal), "--vendor", str(vendor)]
+    wh = f"duckdb:{tmp_path / 'wh.duckdb'}"
+    monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_MEMORY_LIMIT", "lots")
+    res = CliRunner().invoke(root, [*args, "--as-of", "2022-01-01", "--warehouse", wh])
+    assert res.exit_code == 1 and "RIVERBED_INGESTOR_STREAMING_MEMORY_LIMIT" in res.output
+    monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_THREADS", "1")
+    monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_TEMP_DIRECTORY", str(tmp_path / "spill"))
+    res = CliRunner().invoke(root, [*args, "--as-of", "2022-01-01", "--warehouse", wh])
+    assert res.exit_code == 0, res.output

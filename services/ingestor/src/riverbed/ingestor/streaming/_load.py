@@ -14,6 +14,7 @@ import duckdb
 from riverbed.core.errors import DataError, UserInputError
 from riverbed.ingestor.streaming._entities import DIMENSIONS, STREAMS, Entity
 from riverbed.ingestor.streaming._sql import run_script, sql_text
+from riverbed.ingestor.streaming.settings import StreamingSettings
 
 __all__ = ["EntityResult", "LoadResult", "load"]
 
@@ -119,11 +120,23 @@ def _guard_mass_delete(ent: Entity, res: EntityResult, current: int) -> None:
         )
 
 
+def _configure(con: duckdb.DuckDBPyConnection, settings: StreamingSettings) -> None:
+    """Apply the DuckDB resource limits (beyond them DuckDB spills to temp_directory)."""
+    if settings.memory_limit:
+        con.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    if settings.threads:
+        con.execute(f"SET threads = {int(settings.threads)}")
+    if settings.temp_directory:
+        quoted = settings.temp_directory.replace("'", "''")
+        con.execute(f"SET temp_directory = '{quoted}'")
+
+
 def load(
     internal_dir: Path,
     vendor_dir: Path,
     as_of: date,
     warehouse: Path,
+    settings: StreamingSettings | None = None,
 ) -> LoadResult:
     """Validate and load one delivery dated `as_of`; all or nothing, in date order."""
     paths = _check_files(Path(internal_dir), Path(vendor_dir))
@@ -132,6 +145,7 @@ def load(
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
+        _configure(con, settings or StreamingSettings())
         run_script(con, sql_text("schema"))
         load_id, last, last_fp = _last_load(con)
         if last is not None and as_of < last:

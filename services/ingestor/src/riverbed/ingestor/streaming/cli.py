@@ -10,10 +10,11 @@ from typing import Any
 import click
 
 from riverbed.core.errors import UserInputError
-from riverbed.core.settings import RiverbedSettings
+from riverbed.core.settings import RiverbedSettings, load_settings
 from riverbed.core.warehouse import duckdb_warehouse_path
 from riverbed.ingestor.streaming import DEFAULT_WAREHOUSE_NAME
 from riverbed.ingestor.streaming._load import load
+from riverbed.ingestor.streaming.settings import StreamingSettings
 
 __all__ = ["SUBCOMMAND_GROUP", "streaming"]
 
@@ -88,7 +89,8 @@ def load_cmd(
 ) -> None:
     """Validate and load one nightly delivery (SCD2 for every dimension)."""
     path = duckdb_warehouse_path(warehouse, settings, DEFAULT_WAREHOUSE_NAME)
-    result = load(internal, vendor, _parse_date(as_of), path)
+    day = _parse_date(as_of)
+    result = load(internal, vendor, day, path, load_settings(StreamingSettings))
     click.echo(f"{result.message} ({path})")
     for ent in result.entities:
         changes = ", ".join(f"{k} {v}" for k, v in ent.changes.items())
