@@ -74,6 +74,14 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
+def wait_for(driver: object, by: str, value: str) -> None:
+    """Wait until the page that a click loads shows the element."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(ec.presence_of_element_located((by, value)))  # type: ignore[arg-type]
+
+
 def test_log_in_delete_a_dsr_and_its_usages(served: tuple[str, object], browser: object) -> None:
     from selenium.webdriver.common.by import By
 
@@ -84,10 +92,12 @@ def test_log_in_delete_a_dsr_and_its_usages(served: tuple[str, object], browser:
 
     driver.find_element(By.ID, "password").send_keys("wrong")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login").click()  # type: ignore[attr-defined]
+    wait_for(driver, By.ID, "login-error")
     assert driver.find_element(By.ID, "login-error").text == "Wrong password."  # type: ignore[attr-defined]
 
     driver.find_element(By.ID, "password").send_keys(ADMIN_PASSWORD)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login").click()  # type: ignore[attr-defined]
+    wait_for(driver, By.ID, "dsrs")
     rows = driver.find_elements(By.CSS_SELECTOR, "#dsrs tbody tr")  # type: ignore[attr-defined]
     assert len(rows) == 2
     with engine.connect() as conn:  # type: ignore[attr-defined]
@@ -97,10 +107,12 @@ def test_log_in_delete_a_dsr_and_its_usages(served: tuple[str, object], browser:
     assert "ingested" in row_text and "1000" in row_text
 
     driver.find_element(By.ID, f"delete-{victim}").click()  # type: ignore[attr-defined]
+    wait_for(driver, By.ID, "confirm-delete")
     assert f"Delete DSR {victim}?" in driver.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
     with engine.connect() as conn:  # type: ignore[attr-defined]
         assert conn.scalar(select(func.count()).where(usage.c.dsr_id == victim)) == 1000  # not yet
     driver.find_element(By.ID, "confirm-delete").click()  # type: ignore[attr-defined]
+    wait_for(driver, By.CLASS_NAME, "flash")
 
     assert f"DSR {victim} deleted." in driver.page_source  # type: ignore[attr-defined]
     assert not driver.find_elements(By.ID, f"dsr-{victim}")  # type: ignore[attr-defined]
