@@ -18,7 +18,9 @@ DEFAULT_TABLES = ("pages", "videos", "insights")
 class SyncSettings(BaseSettings):
     """Where changes come from, which tables are captured, and where they land."""
 
-    model_config = SettingsConfigDict(env_prefix="RIVERBED_INGESTOR_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RIVERBED_INGESTOR_", extra="ignore", populate_by_name=True
+    )
 
     database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432/riverbed",

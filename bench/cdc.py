@@ -1,0 +1,257 @@
+"""CDC benchmark: Postgres -> Debezium -> DuckDB, per source, against the pg_recvlogical ceiling.
+
+For each source it prints:
+  sustained events/s  draining a backlog of a mixed insert/update/delete workload
+                      (first batch -> last event committed in DuckDB); target >= 40,000 embedded
+  latency p50/95/99   commit in Postgres -> commit in DuckDB at a fixed offered rate
+                      (default 5,000 changes/s); target p99 <= 1 s
+  raw decode events/s `pg_recvlogical` (pgoutput, same publication, same WAL) -> /dev/null,
+                      the ceiling; and the ratio sustained / raw
+
+    uv run python bench/cdc.py [--source embedded|kafka|all] [--changes 200000]
+                               [--rate 5000] [--seconds 20]
+
+The Kafka section comes from `bench/cdc_kafka.py` (`kafka_figures()`, and `kafka_latency()`
+when it exists): add Kafka-specific setup there, not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from riverbed.core.cdc import DeadLetter  # noqa: E402
+from riverbed.core.migrations import upgrade  # noqa: E402
+from riverbed.core.settings import load_settings  # noqa: E402
+from riverbed.ingestor.sync.capture import prepare_source  # noqa: E402
+from riverbed.ingestor.sync.runner import SyncRunner  # noqa: E402
+from riverbed.ingestor.sync.settings import SyncSettings  # noqa: E402
+from riverbed.ingestor.sync.sinks.base import ApplyResult, TableChanges  # noqa: E402
+from riverbed.ingestor.sync.sinks.duckdb import DuckDBSink  # noqa: E402
+from riverbed.ingestor.sync.sources.embedded import EmbeddedSource  # noqa: E402
+from riverbed.local import LocalPostgres  # noqa: E402
+from riverbed.local.postgres import PG_BIN  # noqa: E402
+
+
+class TimedSink(DuckDBSink):
+    """A DuckDB sink that records, per committed batch, its event count and commit latencies."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applied = 0
+        self.first_at: float | None = None
+        self.last_at = 0.0
+        self.latencies: list[float] = []
+        self.record_latency = False
+
+    def apply(
+        self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
+    ) -> ApplyResult:
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+        result = super().apply(changes, dead_letters)
+        now = datetime.now(UTC)
+        self.last_at = time.monotonic()
+        for tc in changes:
+            self.applied += len(tc.events)
+            if self.record_latency:
+                self.latencies += [
+                    (now - e.commit_ts).total_seconds() for e in tc.events if e.commit_ts
+                ]
+        return result
+
+
+def mixed_workload(url: str, changes: int) -> int:
+    """Insert, update and delete insights (~50/35/15) in 5,000-change transactions."""
+    done = 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        while done < changes:
+            with conn.transaction():
+                done += conn.execute(
+                    "INSERT INTO insights (video_id, likes, views, created_at)"
+                    " SELECT 1 + g % 10, g, g * 10, now() FROM generate_series(1, 2500) g"
+                ).rowcount
+                done += conn.execute(
+                    "UPDATE insights SET likes = likes + 1 WHERE id IN"
+                    " (SELECT id FROM insights ORDER BY id DESC LIMIT 1750)"
+                ).rowcount
+                done += conn.execute(
+                    "DELETE FROM insights WHERE id IN (SELECT id FROM insights ORDER BY id LIMIT 750)"
+                ).rowcount
+    return done
+
+
+def paced_workload(url: str, rate: int, seconds: float) -> int:
+    """Offer `rate` changes/s for `seconds` in small transactions every 20 ms."""
+    per_tick = max(3, rate // 50)
+    ins, upd = per_tick // 2, per_tick * 7 // 20
+    dele = per_tick - ins - upd
+    done = 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        start = time.monotonic()
+        tick = 0
+        while time.monotonic() - start < seconds:
+            with conn.transaction():
+                done += conn.execute(
+                    "INSERT INTO insights (video_id, likes, views, created_at)"
+                    " SELECT 1 + g % 10, g, g, now() FROM generate_series(1, %s) g",
+                    (ins,),
+                ).rowcount
+                done += conn.execute(
+                    "UPDATE insights SET views = views + 1 WHERE id IN"
+                    " (SELECT id FROM insights ORDER BY id DESC LIMIT %s)",
+                    (upd,),
+                ).rowcount
+                done += conn.execute(
+                    "DELETE FROM insights WHERE id IN (SELECT id FROM insights ORDER BY id LIMIT %s)",
+                    (dele,),
+                ).rowcount
+            tick += 1
+            delay = start + tick * 0.02 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    return done
+
+
+def _wait(cond: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def raw_decode(url: str, slot: str, publication: str, changes: int) -> float:
+    """Return pg_recvlogical's decode rate (changes/s) over the WAL written since `slot`."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+    assert row is not None
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    cmd = [
+        str(PG_BIN / "pg_recvlogical"),
+        "-h", str(info["host"]), "-p", str(info["port"]), "-U", str(info["user"]),
+        "-d", str(info["dbname"]), "--slot", slot, "--start", "--endpos", row[0],
+        "-o", "proto_version=1", "-o", f"publication_names={publication}",
+        "--no-loop", "-f", "/dev/null",
+    ]  # fmt: skip
+    t0 = time.monotonic()
+    subprocess.run(cmd, check=True, timeout=600)
+    return changes / (time.monotonic() - t0)
+
+
+def embedded_figures(changes: int, rate: int, seconds: float, base: Path) -> dict[str, float]:
+    """Measure the embedded source on its own Postgres."""
+    pg = LocalPostgres(base / "pg", fast=True).start()
+    try:
+        url = pg.create_database("bench")
+        upgrade(url)
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
+            conn.execute(
+                "INSERT INTO videos (title, page_id, created_at)"
+                " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
+            )
+        os.environ["DATABASE_URL"] = url
+        settings = load_settings(
+            SyncSettings, home=base / "home", metrics_port=0, heartbeat_interval_ms=1000
+        )
+        prepare_source(settings)
+        raw_slot = "bench_raw"
+        subprocess.run(
+            [str(PG_BIN / "pg_recvlogical"), "-h", "127.0.0.1", "-p", str(pg.port), "-U",
+             "postgres", "-d", "bench", "--slot", raw_slot, "--create-slot",
+             "--plugin", "pgoutput"],
+            check=True,
+        )  # fmt: skip
+        sink = TimedSink(settings.warehouse_path)
+
+        def run(label: str, **kw: Any) -> tuple[SyncRunner, threading.Thread]:
+            runner = SyncRunner(EmbeddedSource(settings), sink, idle_release_s=0.5)
+            t = threading.Thread(target=runner.run, kwargs=kw, name=label, daemon=True)
+            t.start()
+            return runner, t
+
+        # 1. snapshot (slot created), then stop; 2. backlog; 3. drain it.
+        runner, t = run("snapshot")
+        _wait(lambda: sink.applied >= 11, 180, "snapshot")
+        runner.stop()
+        t.join(60)
+        print(f"writing {changes} changes...", flush=True)
+        n = mixed_workload(plain, changes)
+        sink.applied, sink.first_at = 0, None
+        runner, t = run("drain")
+        _wait(lambda: sink.applied >= n, 1800, "drain")
+        assert sink.first_at is not None
+        sustained = n / max(sink.last_at - sink.first_at, 1e-6)
+        raw = raw_decode(plain, raw_slot, settings.publication_name, n)
+        # 4. latency at a fixed offered rate, consumer running
+        sink.record_latency, sink.latencies = True, []
+        before = sink.applied
+        offered = paced_workload(plain, rate, seconds)
+        _wait(lambda: sink.applied - before >= offered, 300, "latency run")
+        runner.stop()
+        t.join(60)
+        lat = sorted(sink.latencies)
+        q = statistics.quantiles(lat, n=100)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("SELECT pg_drop_replication_slot(%s)", (raw_slot,))
+        return {
+            "changes": float(n),
+            "sustained_events_s": sustained,
+            "raw_decode_events_s": raw,
+            "ratio": sustained / raw,
+            "offered_changes_s": offered / seconds,
+            "latency_p50_s": q[49],
+            "latency_p95_s": q[94],
+            "latency_p99_s": q[98],
+        }
+    finally:
+        pg.destroy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", choices=["embedded", "kafka", "all"], default="embedded")
+    parser.add_argument("--changes", type=int, default=200_000)
+    parser.add_argument("--rate", type=int, default=5_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}")
+    base = Path(tempfile.mkdtemp(prefix="bench-cdc-"))
+    if args.source in ("embedded", "all"):
+        f = embedded_figures(args.changes, args.rate, args.seconds, base / "embedded")
+        print(
+            f"embedded: {f['changes']:.0f} changes | sustained {f['sustained_events_s']:,.0f} events/s"
+            f" (target >= 40,000) | raw pg_recvlogical {f['raw_decode_events_s']:,.0f} events/s"
+            f" | ratio {f['ratio']:.2f}"
+        )
+        print(
+            f"embedded: latency at {f['offered_changes_s']:,.0f} changes/s offered:"
+            f" p50 {f['latency_p50_s']:.3f} s, p95 {f['latency_p95_s']:.3f} s,"
+            f" p99 {f['latency_p99_s']:.3f} s (target p99 <= 1 s)"
+        )
+    if args.source in ("kafka", "all"):
+        from bench.cdc_kafka import kafka_figures  # the Kafka engineer's section
+
+        k = kafka_figures(args.changes, base / "kafka")
+        print("kafka: " + " | ".join(f"{key} {v:,.0f}" for key, v in k.items()))
+
+
+if __name__ == "__main__":
+    main()
