@@ -123,8 +123,17 @@ def make_env(database_url: str, home: Path, spec: SourceSpec | None = None) -> S
     )
 
 
-def run_scenario(senv: SyncEnv, phase_timeout: float = 60) -> dict[str, float]:
-    """Run every phase against a live consumer; return seconds until verified per phase."""
+def run_scenario(
+    senv: SyncEnv,
+    phase_timeout: float = 60,
+    while_running: Callable[[SyncEnv, SyncProcess], None] | None = None,
+    after: Callable[[SyncEnv], None] | None = None,
+) -> dict[str, float]:
+    """Run every phase against a live consumer; return seconds until verified per phase.
+
+    `while_running` is called once all phases passed, before the graceful stop; `after`
+    once the consumer stopped (before the slot is dropped).
+    """
     timings: dict[str, float] = {}
     with senv.connect() as conn:
         seed_media(conn)
@@ -144,7 +153,11 @@ def run_scenario(senv: SyncEnv, phase_timeout: float = 60) -> dict[str, float]:
             diffs = wait_verified(senv, phase_timeout, proc)
             assert diffs and all(d.ok for d in diffs), f"{name}: {diffs}\n{proc.tail()}"
             timings[name] = time.monotonic() - t0
+        if while_running is not None:
+            while_running(senv, proc)
         assert proc.terminate() == 0, proc.tail()
+        if after is not None:
+            after(senv)
     finally:
         proc.kill()
         if senv.spec.cleanup is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import psycopg
 from psycopg import sql
@@ -20,6 +21,24 @@ def _connect(settings: SyncSettings) -> psycopg.Connection:
         return psycopg.connect(settings.pg_url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise ServiceError(f"cannot connect to the source database: {exc}") from None
+
+
+def _wait_slot_inactive(conn: psycopg.Connection, slot: str, timeout: float = 30.0) -> None:
+    """Wait until no other consumer streams from `slot` (a killed one's walsender lingers)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = conn.execute(
+            "SELECT active_pid FROM pg_replication_slots WHERE slot_name = %s AND active",
+            (slot,),
+        ).fetchone()
+        if row is None:
+            return
+        if time.monotonic() > deadline:
+            raise ConfigurationError(
+                f"replication slot {slot!r} is in use by another consumer (walsender pid"
+                f" {row[0]}); stop it or choose another RIVERBED_INGESTOR_SLOT_NAME"
+            )
+        time.sleep(0.2)
 
 
 def prepare_source(settings: SyncSettings) -> None:
@@ -51,6 +70,7 @@ def prepare_source(settings: SyncSettings) -> None:
             (settings.slot_name,),
         ).fetchone()
         here = conn.execute("SELECT current_database()").fetchone()
+        _wait_slot_inactive(conn, settings.slot_name)
         if slot is not None and here is not None and (slot[0] != here[0] or slot[1] != "pgoutput"):
             raise ConfigurationError(
                 f"replication slot {settings.slot_name!r} already exists for database"
