@@ -125,6 +125,12 @@ def test_bad_messages_become_dead_letters(value: str, reason: str) -> None:
         parse_record('{"id": 1}', value)
 
 
+def test_malformed_schema_is_a_dead_letter_not_a_crash(schema_run: list[dict[str, Any]]) -> None:
+    value = schema_run[4]["value"].replace('"field":"name"', '"fieldx":"name"', 1)
+    item = parse_or_dead_letter(schema_run[4]["key"], value, topic=schema_run[4]["topic"])
+    assert isinstance(item, DeadLetter) and "malformed envelope" in item.reason
+
+
 def test_bad_logical_value_names_the_field(schema_run: list[dict[str, Any]]) -> None:
     value = schema_run[3]["value"].replace('"d":19724', '"d":"yesterday"')
     with pytest.raises(EnvelopeError, match=r"after\.d: cannot decode io\.debezium\.time\.Date"):

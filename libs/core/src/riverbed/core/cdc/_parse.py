@@ -216,10 +216,11 @@ def parse_or_dead_letter(
     """Parse one record; a bad one becomes a DeadLetter with its raw payload and the reason."""
     try:
         return parse_record(key, value, topic=topic, columns=columns)
-    except EnvelopeError as exc:
+    except (EnvelopeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         where = table_from_topic(topic)
+        reason = str(exc) if isinstance(exc, EnvelopeError) else f"malformed envelope: {exc!r}"
         return DeadLetter(
-            reason=str(exc),
+            reason=reason,
             value=_as_bytes(value),
             key=_as_bytes(key),
             topic=topic,
