@@ -49,6 +49,14 @@ def test_cli_reports_failures_and_quarantines(tmp_path: Path) -> None:
         root, ["dsr", "import", str(bad), "--policy", "quarantine", "--database-url", url]
     )
     assert ok.exit_code == 0 and "1 lines, 1 quarantined" in ok.output
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "report.tsv").write_bytes(b"x")
+    write_small(odd, "Spotify_Duo_FR_EUR_20200101-20200131.tsv", ["z\tt\tx\ti\t1\t2"])
+    mixed = runner.invoke(root, ["dsr", "import", str(odd), "--database-url", url])
+    assert mixed.exit_code == 1 and "1 of 2 file(s) failed" in mixed.output
+    assert "report.tsv: file name does not match" in mixed.output
+    assert any(ln.startswith("ingested ") for ln in mixed.output.splitlines())
     missing = runner.invoke(root, ["dsr", "import", str(tmp_path / "nope"), "--database-url", url])
     assert missing.exit_code == 1 and "no such file or directory" in missing.output
     broken = tmp_path / "rates.csv"

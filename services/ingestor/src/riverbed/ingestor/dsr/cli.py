@@ -67,13 +67,18 @@ def import_cmd(paths: tuple[Path, ...], policy: str | None, database_url: str | 
     failed = 0
     try:
         for path in files:
-            with console.status(f"importing {path.name}"):
-                result = import_dsr(
-                    engine,
-                    path,
-                    policy=settings.dsr_reject_policy,
-                    block_bytes=settings.dsr_block_bytes,
-                )
+            try:
+                with console.status(f"importing {path.name}"):
+                    result = import_dsr(
+                        engine,
+                        path,
+                        policy=settings.dsr_reject_policy,
+                        block_bytes=settings.dsr_block_bytes,
+                    )
+            except UserInputError as exc:  # bad name, unknown territory: next file
+                failed += 1
+                click.echo(f"FAILED  {exc}")
+                continue
             if result.status == "failed":
                 failed += 1
                 click.echo(f"FAILED  dsr={result.dsr_id} {path}: {result.error}")
