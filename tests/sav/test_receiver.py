@@ -62,6 +62,15 @@ def test_store_replay_and_conflict(client: FlaskClient) -> None:
         headers={"Idempotency-Key": "k-2"},
     )
     assert newer.status_code == 201
+    listed = client.get("/sav/metrics?period=2024-05-01&dimension=country&limit=1")
+    page = listed.get_json()
+    assert listed.status_code == 200 and len(page["items"]) == 1 and page["next_cursor"]
+    rest = client.get(f"/sav/metrics?period=2024-05-01&limit=5&cursor={page['next_cursor']}")
+    items = page["items"] + rest.get_json()["items"]
+    assert {(i["key"], i["tickets"]) for i in items} == {("FR", 9), ("DE", 2)}  # upserted
+    assert client.get("/sav/metrics?key=FR").get_json()["items"][0]["batch_key"] == "k-2"
+    assert client.get("/sav/metrics?dimension=city").status_code == 400
+    assert client.get("/sav/metrics?cursor=zzz").status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from riverbed.api.sav.schemas import MetricsAccepted, MetricsBatch
-from riverbed.core.web import OpenApiRegistry, ref
+from riverbed.api.sav.schemas import MetricsAccepted, MetricsBatch, MetricsList
+from riverbed.core.web import PAGINATION_PARAMETERS, OpenApiRegistry, ref
 
 __all__ = ["sav_openapi"]
 
@@ -63,6 +63,46 @@ def sav_openapi(reg: OpenApiRegistry) -> None:
                 "413": {"description": "Body too large", "content": _ERR},
                 "415": {"description": "Body is not JSON", "content": _ERR},
                 "422": {"description": "Invalid body", "content": _ERR},
+            },
+        },
+    )
+    listing = reg.add_model(MetricsList, mode="serialization")
+    reg.add_operation(
+        "/sav/metrics",
+        "get",
+        {
+            "tags": ["sav"],
+            "summary": "List stored SAV aggregates by id",
+            "operationId": "listSavMetrics",
+            "parameters": [
+                *PAGINATION_PARAMETERS,
+                {
+                    "name": "period",
+                    "in": "query",
+                    "required": False,
+                    "description": "`all` or a UTC day YYYY-MM-DD.",
+                    "schema": {"type": "string", "pattern": "^(all|[0-9]{4}-[0-9]{2}-[0-9]{2})$"},
+                },
+                {
+                    "name": "dimension",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["country", "merchant"]},
+                },
+                {
+                    "name": "key",
+                    "in": "query",
+                    "required": False,
+                    "description": "Country code or merchant id.",
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "A page of aggregates",
+                    "content": {"application/json": {"schema": listing}},
+                },
+                "400": {"description": "Invalid query parameter", "content": _ERR},
             },
         },
     )

@@ -14,8 +14,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from riverbed.api.sav.models import SavMetric, SavMetricBatch
-from riverbed.api.sav.schemas import MetricsAccepted, MetricsBatch
-from riverbed.core.web import ApiError, get_session, parse_body
+from riverbed.api.sav.schemas import (
+    MetricOut,
+    MetricsAccepted,
+    MetricsBatch,
+    MetricsList,
+    MetricsQuery,
+)
+from riverbed.core.web import (
+    MAX_INT64,
+    ApiError,
+    decode_cursor,
+    encode_cursor,
+    get_session,
+    parse_body,
+    parse_query,
+)
 
 __all__ = ["IDEMPOTENCY_HEADER", "bp"]
 
@@ -36,7 +50,7 @@ _UPDATED = (
 
 def _idempotency_key() -> str:
     key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None or not _KEY.match(key):
+    if key is None or not _KEY.fullmatch(key):
         raise ApiError(
             400,
             f"header {IDEMPOTENCY_HEADER} is required: 1-128 characters of A-Z a-z 0-9 _ . : -",
@@ -98,3 +112,36 @@ def post_metrics() -> tuple[Response, int, dict[str, str]]:
         return _replay(session, key, body_sha)
     out = MetricsAccepted(idempotency_key=key, stored=len(batch.entries), replayed=False)
     return jsonify(out.model_dump()), 201, {"Idempotent-Replayed": "false"}
+
+
+@bp.get("/metrics")
+def list_metrics() -> Response:
+    """List stored aggregates by id, filtered by period, dimension and key."""
+    params = parse_query(MetricsQuery)
+    query = select(SavMetric).order_by(SavMetric.id)
+    if params.period is not None:
+        query = query.where(SavMetric.period == params.period)
+    if params.dimension is not None:
+        query = query.where(SavMetric.dimension == params.dimension)
+    if params.key is not None:
+        query = query.where(SavMetric.key == params.key)
+    if params.cursor is not None:
+        after = decode_cursor(params.cursor).get("id")
+        if not isinstance(after, int) or not 0 <= after <= MAX_INT64:
+            raise ApiError(
+                400,
+                "invalid query parameter: cursor",
+                details=[{"field": "cursor", "message": "not a cursor of this list"}],
+            )
+        query = query.where(SavMetric.id > after)
+    elif params.offset is not None:
+        query = query.offset(params.offset)
+    rows = list(get_session().scalars(query.limit(params.limit + 1)))
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    page = MetricsList(
+        items=[MetricOut.model_validate(r, from_attributes=True) for r in rows],
+        next_cursor=encode_cursor({"id": rows[-1].id}) if more and rows else None,
+        limit=params.limit,
+    )
+    return jsonify(page.model_dump(mode="json"))

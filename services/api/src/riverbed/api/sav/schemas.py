@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from riverbed.core.web import MAX_INT64
+from riverbed.core.web import MAX_INT64, PageParams
 
-__all__ = ["MetricEntry", "MetricsAccepted", "MetricsBatch"]
+__all__ = [
+    "MetricEntry",
+    "MetricOut",
+    "MetricsAccepted",
+    "MetricsBatch",
+    "MetricsList",
+    "MetricsQuery",
+]
 
 _Stat = Field(None, ge=0, le=1e15)
 
@@ -19,7 +27,7 @@ class MetricEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     period: str = Field(
-        pattern=r"^(all|\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))$",
+        pattern=r"^(all|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$",
         description="The UTC day (YYYY-MM-DD) of the tickets' first client message, or `all`.",
     )
     dimension: Literal["country", "merchant"]
@@ -59,3 +67,41 @@ class MetricsAccepted(BaseModel):
     idempotency_key: str
     stored: int = Field(description="Entries stored (inserted or updated) by this batch.")
     replayed: bool = Field(description="True when the key was seen before: nothing was stored.")
+
+
+class MetricsQuery(PageParams):
+    """Filters of `GET /sav/metrics` (plus limit and cursor/offset)."""
+
+    period: str | None = Field(None, pattern=r"^(all|[0-9]{4}-[0-9]{2}-[0-9]{2})$")
+    dimension: Literal["country", "merchant"] | None = None
+    key: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+class MetricOut(BaseModel):
+    """One stored aggregate."""
+
+    id: int
+    period: str
+    dimension: str
+    key: str
+    tickets: int
+    answered: int
+    mean_dt_seconds: float | None
+    median_dt_seconds: float | None
+    p90_dt_seconds: float | None
+    mean_exch_nr: float | None
+    batch_key: str
+    updated_at: datetime
+
+    @field_validator("updated_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
+class MetricsList(BaseModel):
+    """A page of stored aggregates, by id."""
+
+    items: list[MetricOut]
+    next_cursor: str | None
+    limit: int
