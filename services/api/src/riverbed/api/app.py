@@ -46,7 +46,9 @@ def create_app(settings: ApiSettings | None = None, **config: Any) -> Flask:
     app.url_map.strict_slashes = False
     app.config.update(config)
 
-    db = Database(settings.database_url, pool_size=settings.pool_size)
+    db = Database(
+        settings.database_url, pool_size=settings.pool_size, pre_ping=settings.pool_pre_ping
+    )
     db.init_app(app)
 
     registry = OpenApiRegistry(

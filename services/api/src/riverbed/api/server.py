@@ -63,10 +63,10 @@ def run_gunicorn(settings: ApiSettings) -> int:
         "gunicorn",
         "--workers",
         str(settings.workers),
+        "--threads",
+        str(settings.threads),
         "--bind",
         f"{settings.host}:{settings.port}",
-        "--access-logfile",
-        "-",
-        "riverbed.api.wsgi:app",
+        "riverbed.api.wsgi:app",  # the app logs each request itself (JSON, id, latency)
     ]
     return subprocess.call(cmd, env=env)

@@ -28,6 +28,8 @@ class ApiSettings(BaseSettings):
         8000, ge=0, le=65535, validation_alias=AliasChoices("PORT", "RIVERBED_API_PORT")
     )
     workers: int = Field(1, ge=1, le=64)
+    threads: int = Field(4, ge=1, le=64)
+    pool_pre_ping: bool = False
     pool_size: int = Field(5, ge=1, le=200)
     log_level: str = Field(
         "INFO", validation_alias=AliasChoices("LOG_LEVEL", "RIVERBED_API_LOG_LEVEL")

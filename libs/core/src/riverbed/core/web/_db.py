@@ -15,7 +15,9 @@ __all__ = ["Database", "get_session", "make_engine"]
 _EXT = "riverbed_db"
 
 
-def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, echo: bool = False, pre_ping: bool = False
+) -> Engine:
     """Create an engine; SQLite gets foreign keys on and a busy timeout."""
     url = normalize_database_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -23,7 +25,8 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs["pool_size"] = pool_size
-        kwargs["pool_pre_ping"] = True
+        kwargs["pool_pre_ping"] = pre_ping
+        kwargs["pool_recycle"] = 1800
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
@@ -40,9 +43,12 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
 class Database:
     """Own one engine and hand out one session per request."""
 
-    def __init__(self, url: str | None = None, *, pool_size: int = 5) -> None:
+    def __init__(
+        self, url: str | None = None, *, pool_size: int = 5, pre_ping: bool = False
+    ) -> None:
         self.url = url
         self.pool_size = pool_size
+        self.pre_ping = pre_ping
         self.engine: Engine | None = None
         self.sessionmaker: sessionmaker[Session] | None = None
 
@@ -51,7 +57,7 @@ class Database:
         self.url = url or self.url
         if not self.url:
             raise ValueError("a database URL is required")
-        self.engine = make_engine(self.url, pool_size=self.pool_size)
+        self.engine = make_engine(self.url, pool_size=self.pool_size, pre_ping=self.pre_ping)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         app.extensions[_EXT] = self
         app.teardown_appcontext(self._teardown)
