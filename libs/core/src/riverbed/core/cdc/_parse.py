@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from riverbed.core.cdc._event import OPS, ChangeEvent, Column, DeadLetter
-from riverbed.core.cdc._types import decode_value
+from riverbed.core.cdc._event import OPS, UNAVAILABLE, ChangeEvent, Column, DeadLetter
+from riverbed.core.cdc._types import UNAVAILABLE_TEXT, _identity, decode_value, decoder_for
 
 __all__ = ["EnvelopeError", "parse_or_dead_letter", "parse_record", "table_from_topic"]
 
@@ -42,6 +42,49 @@ def _load(raw: bytes | str | None, what: str) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise EnvelopeError(f"{what} is not valid JSON: {exc}") from None
+
+
+_MARK = ',"payload":'
+_Decoders = tuple[tuple[str, Column, Any], ...]
+_SCHEMAS: dict[str, tuple[tuple[Column, ...] | None, _Decoders | None, Any]] = {}
+
+
+def _decoders(cols: tuple[Column, ...] | None) -> _Decoders | None:
+    if cols is None:
+        return None
+    return tuple((c.name, c, decoder_for(c)) for c in cols)
+
+
+def _fast_load(
+    raw: bytes | str | None, what: str
+) -> tuple[Any, Any, tuple[Column, ...] | None, _Decoders | None]:
+    """Parse JsonConverter output; the schema part is parsed once per distinct schema text.
+
+    Returns (payload, schema document, row columns, row decoders).
+    """
+    if raw is None:
+        return None, None, None, None
+    text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
+    if text.startswith('{"schema":') and text.endswith("}"):
+        i = text.find(_MARK)
+        if i > 0:
+            schema_text = text[10:i]
+            cached = _SCHEMAS.get(schema_text)
+            try:
+                if cached is None:
+                    schema = orjson.loads(schema_text)
+                    cols = _row_columns(schema) if isinstance(schema, dict) else None
+                    cached = (cols, _decoders(cols), schema)
+                    if len(_SCHEMAS) > 512:
+                        _SCHEMAS.clear()
+                    _SCHEMAS[schema_text] = cached
+                payload = orjson.loads(text[i + len(_MARK) : -1])
+                return payload, cached[2], cached[0], cached[1]
+            except orjson.JSONDecodeError:
+                pass  # not the layout we expect: parse the whole document
+    payload, schema = _split(_load(text, what))
+    cols = _row_columns(schema) if isinstance(schema, dict) else None
+    return payload, schema, cols, _decoders(cols)
 
 
 def _split(doc: Any) -> tuple[Any, dict[str, Any] | None]:
@@ -84,20 +127,30 @@ def _row_columns(schema: dict[str, Any] | None) -> tuple[Column, ...] | None:
     return None
 
 
-def _decode_row(row: Any, cols: tuple[Column, ...] | None, where: str) -> dict[str, Any] | None:
+def _decode_row(row: Any, decoders: _Decoders | None, where: str) -> dict[str, Any] | None:
     if row is None:
         return None
     if not isinstance(row, dict):
         raise EnvelopeError(f"{where} is not an object")
-    if cols is None:
+    if decoders is None:
         return dict(row)
     out: dict[str, Any] = {}
-    for c in cols:
+    for name, c, fn in decoders:
+        v = row.get(name)
+        if v is None:
+            out[name] = None
+            continue
+        if v.__class__ is str and v == UNAVAILABLE_TEXT:
+            out[name] = UNAVAILABLE
+            continue
         try:
-            out[c.name] = decode_value(c, row.get(c.name))
+            if c.type in ("bytes", "array"):
+                out[name] = decode_value(c, v)
+            else:
+                out[name] = fn(v) if fn is not _identity else v
         except (ValueError, TypeError, ArithmeticError) as exc:
             raise EnvelopeError(
-                f"{where}.{c.name}: cannot decode {c.logical or c.type}: {exc}"
+                f"{where}.{name}: cannot decode {c.logical or c.type}: {exc}"
             ) from None
     return out
 
@@ -140,14 +193,14 @@ def parse_record(
     A record without value is a tombstone: the table comes from the topic. `columns` maps
     `schema.table` to column types used to decode payloads written without a schema.
     """
-    key_payload, key_schema = _split(_load(key, "key"))
-    doc = _load(value, "value")
-    if doc is None:
+    key_payload, key_schema, _, _ = _fast_load(key, "key")
+    key_schema = key_schema if isinstance(key_schema, dict) and "fields" in key_schema else None
+    payload, _schema, cols, decoders = _fast_load(value, "value")
+    if payload is None:
         where = table_from_topic(topic)
         if where is None or not isinstance(key_payload, dict):
             raise EnvelopeError("tombstone without a table topic or a key")
         return ChangeEvent(table=where[1], schema=where[0], op="d", key=key_payload, tombstone=True)
-    payload, schema = _split(doc)
     if not isinstance(payload, dict):
         raise EnvelopeError("value is not a JSON object")
     op = payload.get("op")
@@ -163,19 +216,18 @@ def parse_record(
         if where is None:
             raise EnvelopeError("envelope names no table")
         db_schema, table = where
-    cols = _row_columns(schema)
     if cols is None and columns is not None:
         cols = columns.get(f"{db_schema}.{table}")
-    before = _decode_row(payload.get("before"), cols, "before")
-    after = _decode_row(payload.get("after"), cols, "after")
+        decoders = _decoders(cols)
+    before = _decode_row(payload.get("before"), decoders, "before")
+    after = _decode_row(payload.get("after"), decoders, "after")
     if op in ("c", "u", "r") and after is None:
         raise EnvelopeError(f"op {op!r} without an after image")
     if op == "d" and before is None and not isinstance(key_payload, dict):
         raise EnvelopeError("delete without a before image or key")
-    key_cols = _columns(key_schema) if key_schema else None
     if isinstance(key_payload, dict):
-        if key_cols is not None:
-            key_dict = _decode_row(key_payload, key_cols, "key") or {}
+        if key_schema is not None:
+            key_dict = _decode_row(key_payload, _decoders(_columns(key_schema)), "key") or {}
         else:
             image = after if after is not None else before
             key_dict = {k: (image or {}).get(k, v) for k, v in key_payload.items()}
