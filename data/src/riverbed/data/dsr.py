@@ -230,7 +230,7 @@ def write_dsr(
     """Write a gzip DSR with CRLF line endings to `path`, streaming in blocks."""
     path.parent.mkdir(parents=True, exist_ok=True)
     gen = generate_lines(lines, seed=seed, salt=salt, shared=shared, variant=variant)
-    with gzip.open(path, "wb", compresslevel=compresslevel) as out:
+    with gzip.GzipFile(path, "wb", compresslevel=compresslevel, mtime=0) as out:
         out.write((HEADER + "\r\n").encode())
         buf: list[str] = []
         for line in gen:
