@@ -32,13 +32,31 @@ class FlakyReceiver:
     attempts: Counter[str] = field(default_factory=Counter)
     injected: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
-    slow_seconds: float = 2.0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    slow_seconds: float = 3.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         key = environ.get("HTTP_IDEMPOTENCY_KEY", "")
         if environ["PATH_INFO"] != "/sav/metrics" or not key:
             return self.app(environ, start_response)
+        return self._handle(environ, start_response, key)
+
+    def _app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """Call the real app, counting the requests it serves at once."""
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _handle(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], key: str
+    ) -> Iterable[bytes]:
         with self.lock:
             self.attempts[key] += 1
             first = self.attempts[key] == 1
@@ -53,22 +71,21 @@ class FlakyReceiver:
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"error": {"code": "unavailable", "message": "injected"}}']
         if first and bucket == 1:  # stored, but the answer is lost
-            body = b"".join(self.app(environ, lambda *a, **k: None))
-            del body
+            self._app(environ, lambda *a, **k: None)
             with self.lock:
                 self.injected += 1
                 self.kinds["503 after store"] += 1
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"error": {"code": "unavailable", "message": "injected after store"}}']
         if first and bucket == 2:  # stored, but the answer comes after the client gave up
-            body = b"".join(self.app(environ, lambda *a, **k: None))
+            body = b"".join(self._app(environ, lambda *a, **k: None))
             with self.lock:
                 self.injected += 1
                 self.kinds["timeout after store"] += 1
             time.sleep(self.slow_seconds)
             start_response("201 Created", [("Content-Type", "application/json")])
             return [body]
-        return self.app(environ, start_response)
+        return self._app(environ, start_response)
 
 
 @dataclass
