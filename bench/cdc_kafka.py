@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,13 +30,16 @@ import psycopg
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from riverbed.core.migrations import upgrade
-from riverbed.core.settings import normalize_database_url
+from riverbed.core.settings import load_settings, normalize_database_url
 from riverbed.ingestor.connectors import (
     ConnectClient,
     ensure_heartbeat_table,
     load_connector,
     wait_running,
 )
+from riverbed.ingestor.sync.runner import SyncRunner
+from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sources.kafka import KafkaSource
 from riverbed.local import LocalPostgres
 from riverbed.local.connect import LocalConnect
 from riverbed.local.kafka import LocalKafka
@@ -126,7 +131,52 @@ def wait_until(
     raise SystemExit(f"{what}: {check()} of {target} after {timeout:.0f}s")
 
 
-def kafka_figures(changes: int = 200_000, base: Path | None = None) -> dict[str, float]:
+def kafka_latency(
+    url: str, bootstrap: str, home: Path, rate: int, seconds: float
+) -> dict[str, float]:
+    """Offer `rate` changes/s and time each one from its Postgres commit to its DuckDB commit.
+
+    The consumer runs in this process (the same SyncRunner and KafkaSource as `sync run`) so
+    that bench/cdc.py's TimedSink can time every event.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.cdc import TimedSink, paced_workload
+
+    settings = load_settings(
+        SyncSettings,
+        database_url=url,
+        home=home,
+        kafka_bootstrap_servers=bootstrap,
+        kafka_topic_prefix="bench",
+        kafka_group_id="bench-sync",
+        metrics_port=0,
+    )
+    sink = TimedSink(settings.warehouse_path)
+    runner = SyncRunner(KafkaSource(settings), sink, idle_release_s=0.5)
+    thread = threading.Thread(target=runner.run, name="kafka-latency", daemon=True)
+    thread.start()
+    time.sleep(5)  # join the consumer group
+    sink.record_latency = True
+    before = sink.applied
+    offered = paced_workload(url, rate, seconds)
+    deadline = time.monotonic() + 300
+    while sink.applied - before < offered and time.monotonic() < deadline:
+        time.sleep(0.1)
+    runner.stop()
+    thread.join(60)
+    q = statistics.quantiles(sink.latencies, n=100)
+    return {
+        "offered_changes_s": offered / seconds,
+        "latency_p50_s": q[49],
+        "latency_p95_s": q[94],
+        "latency_p99_s": q[98],
+    }
+
+
+def kafka_figures(
+    changes: int = 200_000, base: Path | None = None, rate: int = 5_000, seconds: float = 20.0
+) -> dict[str, float]:
     """Run the Kafka path on its own Postgres, broker and worker; return events/s figures."""
     base = base or Path(tempfile.mkdtemp(prefix="bench-cdc-kafka-"))
     pg = LocalPostgres(base / "pg", fast=True).start()
@@ -180,12 +230,18 @@ def kafka_figures(changes: int = 200_000, base: Path | None = None) -> dict[str,
         n2, deletes2 = workload(url, changes, "b")
         t_done, _ = wait_until("pipeline", offsets.committed, base_messages + n2 + deletes2, 900)
         pipeline = (n2 + deletes2) / (t_done - t0)
-        return {
+        figures = {
             "changes": float(n2),
             "capture_events_s": capture,
             "apply_events_s": apply,
             "pipeline_events_s": pipeline,
         }
+        if rate > 0:
+            consumer.send_signal(signal.SIGTERM)
+            consumer.wait(60)
+            consumer = None
+            figures |= kafka_latency(url, kafka.bootstrap_servers, base / "home", rate, seconds)
+        return figures
     finally:
         if consumer is not None and consumer.poll() is None:
             consumer.send_signal(signal.SIGTERM)
@@ -201,10 +257,11 @@ def main() -> None:
     """Print the Kafka path figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=200_000, help="changes per phase")
+    parser.add_argument("--rate", type=int, default=5_000, help="offered changes/s (0: skip)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="latency run length")
     args = parser.parse_args()
-    figures = kafka_figures(args.changes)
-    cores = os.cpu_count()
-    print(f"Kafka path, {int(figures['changes']):,} mixed changes per phase, {cores} cores")
+    f = kafka_figures(args.changes, rate=args.rate, seconds=args.seconds)
+    print(f"Kafka path, {int(f['changes']):,} mixed changes per phase, {os.cpu_count()} cores")
     rows = [
         ("capture  (Postgres -> Debezium/Connect -> Kafka)", "capture_events_s", ""),
         ("apply    (Kafka -> sync consumer -> DuckDB)", "apply_events_s", ""),
@@ -215,7 +272,13 @@ def main() -> None:
         ),
     ]
     for label, key, note in rows:
-        print(f"  {label:<50} {figures[key]:>9,.0f} events/s{note}")
+        print(f"  {label:<50} {f[key]:>9,.0f} events/s{note}")
+    if "latency_p99_s" in f:
+        print(
+            f"  latency at {f['offered_changes_s']:,.0f} changes/s offered (commit -> DuckDB):"
+            f" p50 {f['latency_p50_s']:.3f} s, p95 {f['latency_p95_s']:.3f} s,"
+            f" p99 {f['latency_p99_s']:.3f} s"
+        )
 
 
 if __name__ == "__main__":
