@@ -13,6 +13,8 @@ from riverbed.core.cli import root
 from riverbed.ingestor.connectors import ConnectClient, wait_running
 from tests.fixtures.kafka import CONNECTOR_FILE, KafkaCapture
 
+pytestmark = [pytest.mark.kafka]
+
 MEDIA_DDL = """
 CREATE TABLE pages (id bigserial PRIMARY KEY, name text UNIQUE NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now());

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
+import pytest
 from confluent_kafka import Producer
 
 from riverbed.core.cdc import read_warehouse
 from tests.cdc_kafka.pipeline import KafkaPipeline, media_tables
 from tests.fixtures.kafka import KafkaCapture
+
+pytestmark = [pytest.mark.kafka]
 
 
 def test_garbage_goes_to_dead_letters_and_changes_keep_flowing(

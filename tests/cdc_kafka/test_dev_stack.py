@@ -13,6 +13,8 @@ from riverbed.core.cli import root
 from riverbed.ingestor.connectors import ConnectClient, wait_running
 from riverbed.local.connect import INTERNAL_TOPICS
 
+pytestmark = [pytest.mark.kafka]
+
 
 def test_dev_up_kafka_status_env_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RIVERBED_HOME", str(tmp_path / "home"))

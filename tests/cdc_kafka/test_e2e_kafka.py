@@ -7,10 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from riverbed.core.cdc import read_warehouse
 from tests.cdc.harness import SourceSpec, SyncEnv
 from tests.cdc.scenario import make_env, run_scenario
 from tests.fixtures.kafka import KafkaCapture
+
+pytestmark = [pytest.mark.kafka]
 
 
 def kafka_spec(capture: KafkaCapture) -> SourceSpec:

@@ -11,11 +11,15 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from riverbed.ingestor.connectors import wait_running
 from riverbed.local import LocalPostgres
 from tests.cdc_kafka.pipeline import KafkaPipeline, media_tables
 from tests.cdc_kafka.workload import MediaWorkload
 from tests.fixtures.kafka import KafkaCapture
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 log = logging.getLogger(__name__)
 
