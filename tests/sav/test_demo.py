@@ -17,6 +17,7 @@ def test_demo_step_generates_computes_and_posts(tmp_path: Path, receiver: Receiv
     out = io.StringIO()
     ctx = DemoContext(home=tmp_path, console=Console(file=out, width=160))
     ctx.values["api_url"] = receiver.url
+    ctx.values["sav_messages"] = 5_000
     step.run(ctx)
     text = out.getvalue()
     assert "tickets" in text and "batches delivered" in text and "FR" in text

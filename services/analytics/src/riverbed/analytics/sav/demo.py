@@ -18,7 +18,7 @@ def _run(ctx: DemoContext) -> None:
 
     folder = ctx.home / "sav"
     data = folder / "messages.csv"
-    rows = write_sav_csv(data, 50_000)
+    rows = write_sav_csv(data, int(ctx.values.get("sav_messages", 50_000)))
     api = ctx.values.get("api_url")
     result = run_sav(
         CsvSource(data),
