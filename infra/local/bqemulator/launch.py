@@ -14,8 +14,9 @@ from typing import Any
 
 import bqemulator.sql.builtin_udfs as udfs
 import duckdb
+from duckdb import func
 
-_NULL_HANDLING = {"special": duckdb.func.SPECIAL, "default": duckdb.func.DEFAULT}
+_NULL_HANDLING = {"special": func.SPECIAL, "default": func.DEFAULT}
 _register = udfs.register_builtin_udfs
 
 

@@ -21,6 +21,9 @@ class BigQuerySettings(BaseSettings):
     # An emulator's REST URL (e.g. http://127.0.0.1:9050); empty means real BigQuery with
     # Application Default Credentials.
     endpoint: str = ""
+    # BIGNUMERIC for unbounded/wide numerics; emulators built on DuckDB (DECIMAL <= 38 digits)
+    # need it off, which stores them as NUMERIC (9 fractional digits).
+    bignumeric: bool = True
     staging_expiration_s: int = Field(3600, ge=60)
     # Attempts of a batch transaction that lost a race with another consumer's DML.
     max_attempts: int = Field(8, ge=1)

@@ -112,7 +112,10 @@ class BigQuerySink(Sink):
 
     def _desired(self, tc: TableChanges) -> list[tuple[str, str]]:
         if tc.columns is not None:
-            return [(c.name, bq_type(c)) for c in tc.columns]
+            types = [(c.name, bq_type(c)) for c in tc.columns]
+            if not self.settings.bignumeric:
+                types = [(n, "NUMERIC" if t == "BIGNUMERIC" else t) for n, t in types]
+            return types
         known = dict(self._known(tc.table) or {})
         for ev in tc.events:
             for name in row_image(ev):
