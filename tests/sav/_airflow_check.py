@@ -25,6 +25,9 @@ def main() -> None:
     run = dag.test(logical_date=when)
     out["state"] = str(run.state)
     out["task_states"] = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    if len(sys.argv) > 3 and sys.argv[3] == "--twice":  # rerun the same logical date
+        again = dag.test(logical_date=when)
+        out["rerun_state"] = str(again.state)
     print("RESULT " + json.dumps(out))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ TEMPLATE = ROOT / ".riverbed" / "airflow-template"
 DAGS = ROOT / "services" / "analytics" / "dags"
 
 
-def _run_dag(tmp_path: Path, logical: str, env: dict[str, str]) -> dict[str, object]:
+def _run_dag(tmp_path: Path, logical: str, env: dict[str, str], *extra: str) -> dict[str, object]:
     if not VENV_PYTHON.exists() or not (TEMPLATE / "airflow.db").exists():
         msg = "Airflow's virtualenv is missing: run `make install` (bootstrap.d/60-airflow.sh)"
         if IN_CI:
@@ -39,7 +40,13 @@ def _run_dag(tmp_path: Path, logical: str, env: dict[str, str]) -> dict[str, obj
         **env,
     }
     proc = subprocess.run(
-        [str(VENV_PYTHON), str(Path(__file__).with_name("_airflow_check.py")), str(DAGS), logical],
+        [
+            str(VENV_PYTHON),
+            str(Path(__file__).with_name("_airflow_check.py")),
+            str(DAGS),
+            logical,
+            *extra,
+        ],
         env=full_env,
         capture_output=True,
         text=True,
@@ -63,11 +70,12 @@ def test_dag_loads_and_runs_one_day_idempotently(tmp_path: Path, receiver: Recei
         "RIVERBED_ANALYTICS_SAV_POST_BACKOFF_SECONDS": "0.01",
     }
     # logical date 2024-05-03 (midnight, daily cron): the run covers the day that ended, 05-02
-    result = _run_dag(tmp_path, "2024-05-03T00:00:00", env)
+    result = _run_dag(tmp_path, "2024-05-03T00:00:00", env, "--twice")
     assert result["import_errors"] == {}
     assert result["tasks"] == ["compute", "post"]
     assert result["retries"] == {"compute": 3, "post": 3}
     assert str(result["state"]).endswith("success"), result
+    assert str(result["rerun_state"]).endswith("success"), result
     day_dir = out / "2024-05-02"
     tickets = pd.read_csv(day_dir / "sav_tickets.csv")
     assert len(tickets) > 0 and tickets["first_client_at"].str.startswith("2024-05-02").all()
@@ -81,5 +89,9 @@ def test_dag_loads_and_runs_one_day_idempotently(tmp_path: Path, receiver: Recei
         stored = conn.execute(
             sa.text("SELECT count(*), min(period), max(period) FROM sav_metrics")
         ).one()
+        batches = conn.execute(sa.text("SELECT count(*) FROM sav_metric_batches")).scalar_one()
     engine.dispose()
     assert tuple(stored) == (entries, "2024-05-02", "2024-05-02")
+    assert batches == math.ceil(entries / 10)  # the rerun re-sent the same keys: replayed
+    assert len(receiver.flaky.attempts) == batches
+    assert min(receiver.flaky.attempts.values()) >= 2  # every batch was posted by both runs
