@@ -54,10 +54,13 @@ def _ticket_time_order(messages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, 
     span = (s_hi - s_lo) // unit + 1
     if (t_hi - t_lo + 1) * span < 2**62:
         key = (ticket - t_lo) * span + (ts - s_lo) // unit
-        if (np.diff(message) >= 0).all():  # ids already ascending: a stable sort breaks ties
-            order = np.argsort(key, kind="stable")
-        else:
-            order = np.lexsort((message, key))
+        order = np.argsort(key)
+        sorted_key = key[order]
+        tied = np.flatnonzero(sorted_key[1:] == sorted_key[:-1])
+        if len(tied):  # equal (ticket, time): order those few rows by message_id
+            rows = np.unique(np.concatenate([tied, tied + 1]))
+            sub = order[rows]
+            order[rows] = sub[np.lexsort((message[sub], sorted_key[rows]))]
     else:
         order = np.lexsort((message, ts, ticket))
     return order, ticket[order], ts[order]
