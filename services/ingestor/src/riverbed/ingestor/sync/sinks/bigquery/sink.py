@@ -49,6 +49,7 @@ _META = ("_lsn", "_op_ts", "_deleted")
 # Stored vs announced types the sink accepts as equal (JSON may be stored as STRING by
 # emulators; NUMERIC and BIGNUMERIC both hold what Debezium sends for an unbounded numeric).
 _COMPATIBLE = ({"STRING", "JSON"}, {"NUMERIC", "BIGNUMERIC"})
+_STANDARD = {"INTEGER": "INT64", "FLOAT": "FLOAT64", "BOOLEAN": "BOOL"}  # legacy type names
 _RETRYABLE = ("concurrent update", "could not serialize", "transaction is aborted", "conflict")
 
 
@@ -95,17 +96,19 @@ class BigQuerySink(Sink):
         return list(job.result())
 
     def _known(self, table: str) -> dict[str, str] | None:
+        """Return the mirror's source columns (from a zero-row query: DDL-accurate everywhere)."""
         if table not in self._columns:
             try:
-                t = self.client.get_table(self._ref(table))
+                result = self.client.query(f"SELECT * FROM {self._t(table)} LIMIT 0").result()
             except gexc.NotFound:
                 return None
+            except gexc.BadRequest as exc:
+                if "not found" in str(exc).lower() or "does not exist" in str(exc).lower():
+                    return None
+                raise
             self._columns[table] = {
-                f.name: f.field_type.replace("INTEGER", "INT64")
-                .replace("FLOAT", "FLOAT64")
-                .replace("BOOLEAN", "BOOL")
-                .replace("FLOAT6464", "FLOAT64")
-                for f in t.schema
+                f.name: _STANDARD.get(f.field_type, f.field_type)
+                for f in result.schema
                 if f.name not in _META
             }
         return self._columns[table]
