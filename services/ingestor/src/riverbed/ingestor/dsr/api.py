@@ -35,7 +35,7 @@ class _Page(BaseModel):
 
 class _PercentileQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    territory: str | None = None
+    territory: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}$")  # ISO 3166 alpha-2/3
     period_start: date | None = None
     period_end: date | None = None
     limit: int = Field(1000, ge=1, le=10000)
