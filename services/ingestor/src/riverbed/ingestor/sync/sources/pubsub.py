@@ -144,7 +144,11 @@ class PubSubSource:
         events: list[ChangeEvent] = []
         dead: list[tuple[DeadLetter, Message]] = []
         for msg in messages:
+            # The ordering key carries the record key (JSON); a record without key (TRUNCATE)
+            # gets Debezium Server's `null.key` placeholder, which is not a key.
             key = msg.ordering_key or msg.attributes.get("key") or None
+            if key is not None and not key.lstrip().startswith("{"):
+                key = None
             parsed = parse_or_dead_letter(key, msg.data or None, topic=self.ps.topic)
             if isinstance(parsed, DeadLetter):
                 parsed.offset = None
