@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -178,6 +179,7 @@ def kafka_figures(
     changes: int = 200_000, base: Path | None = None, rate: int = 5_000, seconds: float = 20.0
 ) -> dict[str, float]:
     """Run the Kafka path on its own Postgres, broker and worker; return events/s figures."""
+    own_base = base is None
     base = base or Path(tempfile.mkdtemp(prefix="bench-cdc-kafka-"))
     pg = LocalPostgres(base / "pg", fast=True).start()
     kafka = connect = consumer = None
@@ -251,6 +253,8 @@ def kafka_figures(
         if kafka is not None:
             kafka.stop()
         pg.destroy()
+        if own_base:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def main() -> None:
