@@ -109,7 +109,7 @@ def paced_workload(url: str, rate: int, seconds: float) -> int:
             with conn.transaction():
                 done += conn.execute(
                     "INSERT INTO insights (video_id, likes, views, created_at)"
-                    " SELECT 1 + g % 10, g, g, now() FROM generate_series(1, %s) g",
+                    " SELECT 1 + g %% 10, g, g, now() FROM generate_series(1, %s) g",
                     (ins,),
                 ).rowcount
                 done += conn.execute(
@@ -200,6 +200,11 @@ def embedded_figures(changes: int, rate: int, seconds: float, base: Path) -> dic
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
         raw = raw_decode(plain, raw_slot, settings.publication_name, n)
+        print(
+            f"embedded: {n} changes drained at {sustained:,.0f} events/s;"
+            f" pg_recvlogical {raw:,.0f} events/s",
+            flush=True,
+        )
         # 4. latency at a fixed offered rate, consumer running
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
@@ -231,9 +236,12 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200_000)
     parser.add_argument("--rate", type=int, default=5_000)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}")
-    base = Path(tempfile.mkdtemp(prefix="bench-cdc-"))
+    if args.base is not None:
+        args.base.mkdir(parents=True, exist_ok=True)
+    base = Path(tempfile.mkdtemp(prefix="bench-cdc-", dir=args.base))
     if args.source in ("embedded", "all"):
         f = embedded_figures(args.changes, args.rate, args.seconds, base / "embedded")
         print(
