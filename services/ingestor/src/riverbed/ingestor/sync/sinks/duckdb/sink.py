@@ -399,6 +399,14 @@ class DuckDBSink(Sink):
                 f"SELECT {cols} FROM {q(self.mirror_schema)}.{q(table)} WHERE NOT _deleted"
             ).to_arrow_table()
 
+    def read_rows(self, table: str, columns: Sequence[str]) -> pa.Table:
+        """Return every row of one mirror table (deleted ones too), in key order."""
+        cols = ", ".join(q(c) for c in columns)
+        with self._reading() as con:
+            return con.sql(
+                f"SELECT {cols} FROM {q(self.mirror_schema)}.{q(table)} ORDER BY ALL"
+            ).to_arrow_table()
+
     def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
         """Return the newest dead letters."""
         if not self.path.exists():
