@@ -147,7 +147,9 @@ def test_debezium_server_pubsub_to_bigquery(
         assert sum(applied) > 0, applied
 
         # An unparseable message: dead-lettered (topic + sink), the stream goes on.
-        pubsub_v1.PublisherClient().publish(topology["topic"], b"{not json", ordering_key="x")
+        ordered = pubsub_v1.types.PublisherOptions(enable_message_ordering=True)
+        publisher = pubsub_v1.PublisherClient(publisher_options=ordered)
+        publisher.publish(topology["topic"], b"{not json", ordering_key="x").result(30)
         with senv.connect() as conn:
             conn.execute("INSERT INTO pages (name, created_at) VALUES ('after poison', now())")
         _verified(senv, sink, 60, *procs)
