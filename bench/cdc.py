@@ -263,3 +263,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    sys.stdout.flush()
+    # two embedded engines ran in this process: do not wait for lingering JVM threads at exit
+    os._exit(0)
