@@ -74,3 +74,8 @@ def test_schemathesis_finds_no_server_error_nor_schema_violation(app: Flask) -> 
         with contextlib.suppress(Exception):  # failures are collected above
             run()
     assert not failures, "\n".join(failures[:10])
+
+
+def test_nul_bytes_in_query_strings_are_not_server_errors(client: FlaskClient) -> None:
+    resp = client.get("/resources/percentile/50?territory=E%00S")
+    assert resp.status_code == 200 and resp.get_json() == []

@@ -35,7 +35,7 @@ class _Page(BaseModel):
 
 class _PercentileQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    territory: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}$")  # ISO 3166 alpha-2/3
+    territory: str | None = None
     period_start: date | None = None
     period_end: date | None = None
     limit: int = Field(1000, ge=1, le=10000)
@@ -105,6 +105,9 @@ def api_blueprint() -> Blueprint:
                 details=[{"field": "number", "message": "integer from 1 to 100"}],
             )
         q = parse_query(_PercentileQuery)
+        if q.territory is not None and "\x00" in q.territory:
+            # no territory code holds a NUL byte (and Postgres text cannot): nothing matches
+            return _paged([], 0, q.limit, q.offset)
         try:
             result = top_percentile(
                 get_session(),
