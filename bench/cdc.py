@@ -232,7 +232,11 @@ def embedded_figures(changes: int, rate: int, seconds: float, base: Path) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=["embedded", "kafka", "all"], default="embedded")
+    parser.add_argument(
+        "--source", choices=["embedded", "kafka", "pubsub", "all"], default="embedded"
+    )
+    # issue 8: `--source pubsub --sink bigquery` runs bench/cdc_gcp.py's section (emulators)
+    parser.add_argument("--sink", choices=["duckdb", "bigquery"], default="duckdb")
     parser.add_argument("--changes", type=int, default=200_000)
     parser.add_argument("--rate", type=int, default=5_000)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -254,6 +258,11 @@ def main() -> None:
             f" p50 {f['latency_p50_s']:.3f} s, p95 {f['latency_p95_s']:.3f} s,"
             f" p99 {f['latency_p99_s']:.3f} s (target p99 <= 1 s)"
         )
+    if args.source == "pubsub" or args.sink == "bigquery":
+        from bench.cdc_gcp import gcp_figures, report  # issue 8 (GCP) section
+
+        report(gcp_figures(args.changes, min(args.rate, 500), args.seconds, base / "gcp"))
+        return
     if args.source in ("kafka", "all"):
         from bench.cdc_kafka import kafka_figures  # the Kafka engineer's section
 
