@@ -75,7 +75,8 @@ class DebeziumServer:
             "RIVERBED_DEBEZIUM_HTTP_PORT": str(self.http_port),
             "RIVERBED_DEBEZIUM_OFFSETS": str(self.run_dir / "data" / "offsets.dat"),
         }
-        cmd = [str(self.java()), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+        cmd = [str(self.java()), "-Xmx512m", "-XX:+UseSerialGC",
+               "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", classpath,
                "io.debezium.server.Main"]  # fmt: skip
         with self.log_file.open("ab") as out:
             self.proc = subprocess.Popen(
