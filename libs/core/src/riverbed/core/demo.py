@@ -82,6 +82,7 @@ def demo(
     settings = settings or RiverbedSettings()
     if not verbose:
         logging.getLogger().setLevel(logging.WARNING)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # it sets INFO on itself
     console = Console()
     steps = load_steps(until)
     if list_only:

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
@@ -23,6 +24,7 @@ from riverbed.ingestor.sync.sources.base import Batch
 __all__ = ["EmbeddedSource"]
 
 log = logging.getLogger(__name__)
+_LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
 class _Stopped(Exception):
@@ -109,7 +111,12 @@ class EmbeddedSource:
             self._engine = DebeziumJsonEngine(
                 properties=debezium_properties(self.settings),
                 handler=Handler(),
-                jvm_opts=[f"-Xmx{self.settings.jvm_heap}", "-Xms128m", "-Xrs"],
+                jvm_opts=[
+                    f"-Xmx{self.settings.jvm_heap}",
+                    "-Xms128m",
+                    "-Xrs",
+                    f"-Dlog4j2.configurationFile={_LOG4J_CONFIG}",
+                ],
             )
             self._engine.run()
         except BaseException as exc:  # reported to the apply loop
