@@ -67,7 +67,7 @@ def _ticket_time_order(messages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, 
 
 
 def compute_tickets(messages: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per ticket with `TICKET_COLUMNS` (see docs/readme/sav.md for the rules)."""
+    """Return one row per ticket with `TICKET_COLUMNS` (see the README, "After-sales (SAV) analytics", for the rules)."""
     if messages.empty:
         return _empty_tickets()
     order, ticket, ts = _ticket_time_order(messages)
