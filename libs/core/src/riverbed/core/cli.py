@@ -13,17 +13,19 @@ from riverbed.core.errors import RiverbedError
 from riverbed.core.logging import configure_logging
 from riverbed.core.settings import RiverbedSettings, load_settings
 
-__all__ = ["ENTRY_POINT_GROUP", "RiverbedGroup", "main"]
+__all__ = ["ENTRY_POINT_GROUP", "PluginGroup", "RiverbedGroup", "main"]
 
 ENTRY_POINT_GROUP = "riverbed.commands"
 log = logging.getLogger(__name__)
 
 
-class RiverbedGroup(click.Group):
-    """A click group that adds the commands services register as entry points."""
+class PluginGroup(click.Group):
+    """A click group that also offers the commands registered under an entry-point group."""
+
+    entry_point_group = ENTRY_POINT_GROUP
 
     def _plugins(self) -> dict[str, Any]:
-        found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+        found = {ep.name: ep for ep in entry_points(group=self.entry_point_group)}
         return dict(sorted(found.items()))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -40,6 +42,10 @@ class RiverbedGroup(click.Group):
         if not isinstance(loaded, click.Command):
             raise click.ClickException(f"entry point {ep.value!r} is not a click command")
         return loaded
+
+
+class RiverbedGroup(PluginGroup):
+    """The root group: services' commands come from `riverbed.commands` entry points."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

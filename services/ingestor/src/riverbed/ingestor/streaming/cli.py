@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
 
 import click
 
+from riverbed.core.cli import PluginGroup
 from riverbed.core.errors import UserInputError
 from riverbed.core.settings import RiverbedSettings, load_settings
 from riverbed.core.warehouse import duckdb_warehouse_path
@@ -21,26 +20,10 @@ __all__ = ["SUBCOMMAND_GROUP", "streaming"]
 SUBCOMMAND_GROUP = "riverbed.streaming"
 
 
-class StreamingGroup(click.Group):
+class StreamingGroup(PluginGroup):
     """A group that also lists subcommands registered under `riverbed.streaming`."""
 
-    def _plugins(self) -> dict[str, Any]:
-        return {ep.name: ep for ep in entry_points(group=SUBCOMMAND_GROUP)}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        cmd = super().get_command(ctx, cmd_name)
-        if cmd is not None:
-            return cmd
-        ep = self._plugins().get(cmd_name)
-        if ep is None:
-            return None
-        loaded = ep.load()
-        if not isinstance(loaded, click.Command):
-            raise click.ClickException(f"entry point {ep.value!r} is not a click command")
-        return loaded
+    entry_point_group = SUBCOMMAND_GROUP
 
 
 def _parse_date(value: str) -> date:
