@@ -89,17 +89,30 @@ class DatabaseAdmin:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def drop_database(self, name: str) -> None:
-        """Drop database `name` and the replication slots that pin it."""
+    def drop_database(self, name: str, timeout: float = 30.0) -> None:
+        """Drop database `name` and the replication slots that pin it.
+
+        A CDC client (Connect, Debezium Server) may reconnect to its slot right after its
+        walsender is terminated, so block new connections first and retry until the slots go.
+        """
+        deadline = time.monotonic() + timeout
         with self.connect() as conn:
-            slots = conn.execute(
-                "SELECT slot_name, active_pid FROM pg_replication_slots WHERE database = %s",
-                (name,),
-            ).fetchall()
-            for slot, pid in slots:
-                if pid:
-                    conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
-                conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
+            conn.execute("UPDATE pg_database SET datallowconn = false WHERE datname = %s", (name,))
+            while True:
+                slots = conn.execute(
+                    "SELECT slot_name, active_pid FROM pg_replication_slots WHERE database = %s",
+                    (name,),
+                ).fetchall()
+                try:
+                    for slot, pid in slots:
+                        if pid:
+                            conn.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+                        conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
