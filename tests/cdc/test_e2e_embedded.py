@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from riverbed.core.cdc import read_warehouse
+from riverbed.ingestor.sync.sources._offsets import OffsetsGuard, read_offsets
 from riverbed.local import free_port
 from tests.cdc.harness import SourceSpec, SyncEnv, SyncProcess
 from tests.cdc.scenario import make_env, run_scenario
@@ -43,6 +44,26 @@ def _after(senv: SyncEnv) -> None:
     assert "DIFF videos" in out.stdout and "changed keys: [2]" in out.stdout
 
 
+def _offsets_survive_a_cut(offsets: Path) -> None:
+    """An offsets file cut short by a kill is restored from the last complete copy."""
+    complete = offsets.read_bytes()
+    (position,) = read_offsets(offsets).values()
+    assert json.loads(position)["lsn"] > 0
+    OffsetsGuard(offsets).check()
+    for cut in (0, 4, len(complete) // 2, len(complete) - 1):
+        offsets.write_bytes(complete[:cut])
+        OffsetsGuard(offsets).check()
+        assert offsets.read_bytes() == complete, cut
+    good = offsets.with_name(offsets.name + ".good")
+    offsets.unlink()  # a deliberate reset: the copy must not come back
+    OffsetsGuard(offsets).check()
+    assert not offsets.exists() and not good.exists()
+    offsets.write_bytes(complete[:4])  # cut short with no copy: set aside, new snapshot
+    OffsetsGuard(offsets).check()
+    assert not offsets.exists()
+    assert offsets.with_name(offsets.name + ".corrupt").read_bytes() == complete[:4]
+
+
 def test_scenario_embedded(pg_url: str, tmp_path: Path) -> None:
     spec = SourceSpec("embedded", env={"RIVERBED_INGESTOR_METRICS_PORT": str(free_port())})
     senv = make_env(pg_url, tmp_path / "home", spec)
@@ -69,3 +90,4 @@ def test_scenario_embedded(pg_url: str, tmp_path: Path) -> None:
         assert not [c for c in changes if c[2] == "type_changed"], changes
         # deletes are soft: the mirror keeps the key with its last LSN
         assert con.execute("SELECT count(*) FROM mirror.videos WHERE _deleted").fetchone() != (0,)
+    _offsets_survive_a_cut(senv.settings.offsets_path)

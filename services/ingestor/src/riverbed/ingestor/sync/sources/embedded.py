@@ -19,6 +19,7 @@ from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
 from riverbed.core.errors import ServiceError
 from riverbed.ingestor.sync.capture import debezium_properties, prepare_source
 from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sources._offsets import OffsetsGuard
 from riverbed.ingestor.sync.sources.base import Batch
 
 __all__ = ["EmbeddedSource"]
@@ -55,6 +56,8 @@ class EmbeddedSource:
         self.settings = settings
         if prepare:
             prepare_source(settings)
+        self._offsets = OffsetsGuard(settings.offsets_path)
+        self._offsets.check()
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=1)
         self._stopping = threading.Event()
         self._engine: Any = None
@@ -65,6 +68,7 @@ class EmbeddedSource:
     def _handle(self, records: Any) -> None:
         if self._stopping.is_set():
             raise _Stopped("source is stopping")
+        self._offsets.refresh()  # the previous batch's offsets are flushed by now
         events: list[ChangeEvent] = []
         dead: list[DeadLetter] = []
         for r in records:
