@@ -42,6 +42,28 @@ def test_collapse_keeps_last_event_per_key(schema_run: list[dict[str, Any]]) -> 
     assert by["insights"].truncate is not None and by["insights"].rows == []
 
 
+def test_collapse_keeps_newest_event_when_delivered_out_of_order(
+    tmp_path: Path, schema_run: list[dict[str, Any]]
+) -> None:
+    events = [e for e in _events(schema_run) if e.table == "videos" and not e.tombstone]
+    reordered = list(reversed(events))  # every key's changes arrive newest first
+    in_order = collapse(copy.deepcopy(events)).tables[0]
+    out_of_order = collapse(copy.deepcopy(reordered)).tables[0]
+    newest = {e.key["id"]: (e.op, e.position) for e in in_order.rows}
+    assert {e.key["id"]: (e.op, e.position) for e in out_of_order.rows} == newest
+    assert len(out_of_order.events) == len(events)  # late ones still go to the change log
+    sink = DuckDBSink(tmp_path / "w.duckdb")
+    sink.apply([out_of_order], [])
+    sink.close()
+    db = tmp_path / "w.duckdb"
+    assert _rows(db, "SELECT id, _deleted FROM mirror.videos ORDER BY id") == [
+        (1, False),
+        (2, True),
+        (3, False),
+    ]
+    assert _rows(db, "SELECT title FROM mirror.videos WHERE id = 1") == [("Video A (edited)",)]
+
+
 def test_apply_snapshot_and_stream(tmp_path: Path, schema_run: list[dict[str, Any]]) -> None:
     sink = DuckDBSink(tmp_path / "w.duckdb")
     events = _events(schema_run)

@@ -46,8 +46,22 @@ def _fill_unavailable(ev: ChangeEvent, prev: ChangeEvent | None) -> None:
     ev.after = after
 
 
+def _older(ev: ChangeEvent, prev: ChangeEvent | None) -> bool:
+    """Tell whether `ev` precedes `prev` in the source's log (both positioned)."""
+    return (
+        prev is not None
+        and ev.lsn is not None
+        and prev.lsn is not None
+        and ev.position < prev.position
+    )
+
+
 def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
-    """Group events by table and keep the last one per key (TRUNCATE resets the table)."""
+    """Group events by table and keep the newest one per key (TRUNCATE resets the table).
+
+    Newest is by stream position, not arrival: a transport may hand one key's changes over
+    out of order (Pub/Sub redeliveries), and the last to arrive must not win over a newer one.
+    """
     out = Collapsed()
     tables: dict[str, TableChanges] = {}
     rows: dict[str, dict[tuple[Any, ...], ChangeEvent]] = {}
@@ -80,6 +94,10 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             tc.key_columns = tuple(ev.key)
         key = tuple(ev.key.get(k) for k in tc.key_columns)
         prev = rows[name].get(key)
+        if _older(ev, prev):
+            # delivered late (a transport that reorders one key's changes): logged, not applied
+            tc.events.append(ev)
+            continue
         if ev.tombstone:
             if prev is None:
                 rows[name][key] = ev
