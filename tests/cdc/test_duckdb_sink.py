@@ -113,6 +113,22 @@ def test_replays_never_duplicate_or_regress(
     assert _rows(tmp_path / "w.duckdb", "SELECT count(*) FROM changelog.cdc_types") == [(3,)]
 
 
+def test_copies_within_one_batch_are_logged_once(
+    tmp_path: Path, schema_run: list[dict[str, Any]]
+) -> None:
+    events = _events(schema_run)
+    sink = DuckDBSink(tmp_path / "w.duckdb")
+    _apply(sink, events[:6] + events + events[6:])  # a producer restarted and sent again
+    sink.close()
+    assert _rows(tmp_path / "w.duckdb", "SELECT count(*) FROM changelog.videos") == [(5,)]
+    assert _rows(tmp_path / "w.duckdb", "SELECT count(*) FROM changelog.cdc_types") == [(3,)]
+    assert _rows(tmp_path / "w.duckdb", "SELECT id, _deleted FROM mirror.videos ORDER BY id") == [
+        (1, False),
+        (2, True),
+        (3, False),
+    ]
+
+
 def test_toast_placeholder_filled_within_batch(schema_run: list[dict[str, Any]]) -> None:
     events = _events(schema_run)
     col = collapse([events[3], events[11]])

@@ -65,6 +65,7 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
     out = Collapsed()
     tables: dict[str, TableChanges] = {}
     rows: dict[str, dict[tuple[Any, ...], ChangeEvent]] = {}
+    seen: dict[str, set[tuple[Any, ...]]] = {}
     for ev in events:
         name = f"{ev.schema}.{ev.table}"
         tc = tables.get(name)
@@ -72,6 +73,13 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             tc = TableChanges(schema=ev.schema, table=ev.table, key_columns=tuple(ev.key))
             tables[name] = tc
             rows[name] = {}
+            seen[name] = set()
+        if ev.lsn is not None and not ev.tombstone:
+            # a copy delivered twice in one batch (a producer that restarted and sent again)
+            ident = (ev.lsn, ev.op, tuple(sorted(ev.key.items())))
+            if ident in seen[name]:
+                continue
+            seen[name].add(ident)
         if ev.columns is not None:
             tc.columns = ev.columns
         if ev.lsn is not None and (ev.last_commit_lsn or 0, ev.lsn) > tc.position:
