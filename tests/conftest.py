@@ -14,7 +14,11 @@ import pytest
 from riverbed.local import LocalPostgres
 
 # Session fixtures of shared services live in tests/fixtures/<name>.py; list each module here.
-pytest_plugins: list[str] = ["tests.fixtures.mariadb", "tests.fixtures.kafka"]
+pytest_plugins: list[str] = [
+    "tests.fixtures.mariadb",
+    "tests.fixtures.kafka",
+    "tests.fixtures.gcp",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -13,11 +13,21 @@ from pathlib import Path
 
 import psycopg
 
+from riverbed.core.cdc import read_warehouse
 from riverbed.core.settings import load_settings
 from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sinks.base import Sink
 from riverbed.ingestor.sync.verify import TableDiff, verify_tables
 
-__all__ = ["SourceSpec", "SyncEnv", "SyncProcess", "drop_slot", "plain_url", "wait_verified"]
+__all__ = [
+    "SinkSpec",
+    "SourceSpec",
+    "SyncEnv",
+    "SyncProcess",
+    "drop_slot",
+    "plain_url",
+    "wait_verified",
+]
 
 
 def plain_url(url: str) -> str:
@@ -39,6 +49,28 @@ class SourceSpec:
     cleanup: Callable[[SyncEnv], None] | None = None
 
 
+class _Names(dict[str, str]):
+    """Table names for str.format_map: `<t>_changes` -> change log, else the mirror."""
+
+    def __init__(self, changelog: Callable[[str], str], mirror: Callable[[str], str]) -> None:
+        super().__init__()
+        self._changelog = changelog
+        self._mirror = mirror
+
+    def __missing__(self, key: str) -> str:
+        if key.endswith("_changes"):
+            return self._changelog(key.removesuffix("_changes"))
+        return self._mirror(key)
+
+
+@dataclass
+class SinkSpec:
+    """Where `riverbed sync run` writes: DuckDB (default) or BigQuery (`env` names the dataset)."""
+
+    name: str = "duckdb"
+    env: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class SyncEnv:
     """One source database, one warehouse home and the source feeding them."""
@@ -48,6 +80,7 @@ class SyncEnv:
     spec: SourceSpec
     slot: str
     tables: tuple[str, ...] = ("pages", "videos", "insights")
+    sink: SinkSpec = field(default_factory=SinkSpec)
 
     @property
     def env(self) -> dict[str, str]:
@@ -62,6 +95,7 @@ class SyncEnv:
             "RIVERBED_INGESTOR_METRICS_PORT": "0",
             "RIVERBED_INGESTOR_HEARTBEAT_INTERVAL_MS": "1000",
             **self.spec.env,
+            **self.sink.env,
         }
 
     @property
@@ -79,6 +113,38 @@ class SyncEnv:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+
+    def open_sink(self) -> Sink | None:
+        """Return a reader of the sink (None: the DuckDB file of `settings`, opened per read)."""
+        if self.sink.name == "duckdb":
+            return None
+        from tests.fixtures.gcp import sink_from_env
+
+        return sink_from_env(self.env)
+
+    def query(self, query: str) -> list[tuple[object, ...]]:
+        """Run `query` on the sink; `{t}` names mirror t, `{t_changes}` its change log.
+
+        `{schema_changes}` names the schema change log.
+        """
+        sink = self.open_sink()
+        if sink is None:
+            names = _Names(lambda t: f"changelog.{t}", lambda t: f"mirror.{t}")
+            names["schema_changes"] = "riverbed_sync.schema_changes"
+            with read_warehouse(self.settings.warehouse_path) as con:
+                return con.execute(query.format_map(names)).fetchall()
+        env = self.env
+        ds = (
+            f"{env['RIVERBED_INGESTOR_BIGQUERY_PROJECT']}"
+            f".{env['RIVERBED_INGESTOR_BIGQUERY_DATASET']}"
+        )
+        names = _Names(lambda t: f"`{ds}.{t}_changes`", lambda t: f"`{ds}.{t}`")
+        names["schema_changes"] = f"`{ds}._sync_schema_changes`"
+        try:
+            rows = sink.client.query(query.format_map(names)).result()  # type: ignore[attr-defined]
+            return [tuple(r.values()) for r in rows]
+        finally:
+            sink.close()
 
     def connect(self) -> psycopg.Connection:
         """Connect to the source database (autocommit)."""
@@ -151,15 +217,21 @@ def wait_verified(
     """Poll `verify` until every table matches (or timeout); return the last comparison."""
     deadline = time.monotonic() + timeout
     settings = senv.settings
-    while True:
-        diffs = verify_tables(settings) if settings.warehouse_path.exists() else []
-        if diffs and all(d.ok for d in diffs):
-            return diffs
-        if proc is not None and not proc.alive():
-            raise AssertionError(f"sync run exited:\n{proc.tail()}")
-        if time.monotonic() > deadline:
-            return diffs
-        time.sleep(0.3)
+    sink = senv.open_sink()
+    try:
+        while True:
+            ready = sink is not None or settings.warehouse_path.exists()
+            diffs = verify_tables(settings, sink) if ready else []
+            if diffs and all(d.ok for d in diffs):
+                return diffs
+            if proc is not None and not proc.alive():
+                raise AssertionError(f"sync run exited:\n{proc.tail()}")
+            if time.monotonic() > deadline:
+                return diffs
+            time.sleep(0.3)
+    finally:
+        if sink is not None:
+            sink.close()
 
 
 def drop_slot(senv: SyncEnv) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from riverbed.core.migrations import upgrade
-from tests.cdc.harness import SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
 
 __all__ = ["PHASES", "make_env", "run_scenario", "seed_media"]
 
@@ -112,7 +112,12 @@ PHASES: list[tuple[str, Callable[[psycopg.Connection], None]]] = [
 ]
 
 
-def make_env(database_url: str, home: Path, spec: SourceSpec | None = None) -> SyncEnv:
+def make_env(
+    database_url: str,
+    home: Path,
+    spec: SourceSpec | None = None,
+    sink: SinkSpec | None = None,
+) -> SyncEnv:
     """Create the media tables in `database_url` and describe the sync environment."""
     upgrade(database_url)
     return SyncEnv(
@@ -120,6 +125,7 @@ def make_env(database_url: str, home: Path, spec: SourceSpec | None = None) -> S
         home=home,
         spec=spec or SourceSpec(),
         slot=f"rb_{uuid.uuid4().hex[:10]}",
+        sink=sink or SinkSpec(),
     )
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from riverbed.core.cdc import read_warehouse
-from tests.cdc.harness import SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
 from tests.cdc.scenario import make_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -56,8 +55,10 @@ def _wait_batches(proc: SyncProcess, at_least: int, timeout: float) -> None:
         time.sleep(0.1)
 
 
-def test_sigkill_during_workload_converges(pg_url: str, tmp_path: Path) -> None:
-    senv = make_env(pg_url, tmp_path / "home", SourceSpec("embedded"))
+def test_sigkill_during_workload_converges(
+    pg_url: str, tmp_path: Path, sink_spec: SinkSpec
+) -> None:
+    senv = make_env(pg_url, tmp_path / "home", SourceSpec("embedded"), sink_spec)
     with senv.connect() as conn:
         conn.execute(
             "INSERT INTO pages (name, created_at) VALUES ('p', now());"
@@ -89,17 +90,16 @@ def test_sigkill_during_workload_converges(pg_url: str, tmp_path: Path) -> None:
         proc.kill()
         drop_slot(senv)
     assert sum(counts.values()) >= TOTAL_CHANGES and kills >= 3
-    with read_warehouse(senv.settings.warehouse_path) as con:
-        dupes = con.execute(
-            "SELECT count(*) FROM (SELECT _lsn, _op, id FROM changelog.insights"
-            " GROUP BY ALL HAVING count(*) > 1)"
-        ).fetchone()
-        assert dupes == (0,)
-        logged = dict(
-            con.execute(
-                "SELECT _op, count(*) FROM changelog.insights WHERE _op IN ('c', 'u', 'd') GROUP BY 1"
-            ).fetchall()
+    dupes = senv.query(
+        "SELECT count(*) FROM (SELECT _lsn, _op, id FROM {insights_changes}"
+        " GROUP BY _lsn, _op, id HAVING count(*) > 1) AS d",
+    )
+    assert dupes == [(0,)]
+    logged = dict(
+        senv.query(
+            "SELECT _op, count(*) FROM {insights_changes} WHERE _op IN ('c', 'u', 'd') GROUP BY _op",
         )
-        snapshot = con.execute("SELECT count(*) FROM changelog.insights WHERE _op = 'r'").fetchone()
+    )
+    snapshot = senv.query("SELECT count(*) FROM {insights_changes} WHERE _op = 'r'")
     assert logged == counts  # every committed change logged exactly once
-    assert snapshot == (0,)  # no kill cost a new snapshot (an offsets file cut short is restored)
+    assert snapshot == [(0,)]  # no kill cost a new snapshot (an offsets file cut short is restored)

@@ -27,7 +27,7 @@ from riverbed.local.debezium_server import DebeziumServer
 from riverbed.local.pubsub import LocalPubSub
 from tests.cdc.harness import SourceSpec, SyncEnv, SyncProcess, drop_slot, plain_url
 from tests.cdc.scenario import PHASES, make_env, seed_media
-from tests.gcp.conftest import bigquery_env, sink_from_env
+from tests.fixtures.gcp import bigquery_env, sink_from_env
 
 pytestmark = [pytest.mark.postgres]
 

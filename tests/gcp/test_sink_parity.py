@@ -15,7 +15,7 @@ from riverbed.ingestor.sync.collapse import collapse
 from riverbed.ingestor.sync.sinks.base import ApplyResult, Sink
 from riverbed.ingestor.sync.sinks.bigquery import BigQuerySink
 from riverbed.ingestor.sync.sinks.duckdb import DuckDBSink
-from tests.gcp.conftest import BIGQUERY_TARGETS, bigquery_dataset, sink_from_env
+from tests.fixtures.gcp import BIGQUERY_TARGETS, bigquery_dataset, sink_from_env
 
 
 @pytest.fixture(params=["duckdb", *BIGQUERY_TARGETS])

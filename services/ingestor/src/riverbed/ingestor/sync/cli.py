@@ -118,8 +118,9 @@ def run_cmd(
         "sync started",
         extra={
             "source": source,
+            "sink": sink_name,
             "tables": list(settings.tables),
-            "warehouse": str(settings.warehouse_path),
+            "target": runner.sink.describe(),
             "metrics_port": settings.metrics_port,
         },
     )

@@ -100,6 +100,10 @@ class Sink(ABC):
     def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
         """Return the newest dead letters."""
 
+    def describe(self) -> str:
+        """Return where this sink writes (a file, a dataset), for logs."""
+        return self.NAME
+
     def release(self) -> None:  # noqa: B027 - optional hook
         """Let other processes in while the loop is idle (e.g. close a single-writer file)."""
 

@@ -70,6 +70,10 @@ class BigQuerySink(Sink):
         self._columns: dict[str, dict[str, str]] = {}
         self._ready = False
 
+    def describe(self) -> str:
+        """Return the dataset, as `project.dataset`."""
+        return f"{self.project}.{self.dataset}"
+
     # -- names --------------------------------------------------------------------------------
     def _t(self, name: str) -> str:
         return q(self.project, self.dataset, name)

@@ -62,6 +62,10 @@ class DuckDBSink(Sink):
         self._columns: dict[str, dict[str, str]] = {}  # table -> column -> DuckDB type
         self._dropped: dict[str, set[str]] = {}
 
+    def describe(self) -> str:
+        """Return the warehouse file."""
+        return str(self.path)
+
     # -- connection ---------------------------------------------------------------------------
     def _writer(self) -> duckdb.DuckDBPyConnection:
         if self._con is not None and self.lock.readers_waiting():
