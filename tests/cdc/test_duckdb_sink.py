@@ -113,6 +113,23 @@ def test_replays_never_duplicate_or_regress(
     assert _rows(tmp_path / "w.duckdb", "SELECT count(*) FROM changelog.cdc_types") == [(3,)]
 
 
+def test_truncate_keeps_newer_rows_that_arrived_before_it(
+    schema_run: list[dict[str, Any]],
+) -> None:
+    insights = [e for e in _events(schema_run) if e.table == "insights"]
+    snapshot, truncate = insights[0], insights[-1]
+    assert (snapshot.op, truncate.op) == ("r", "t") and truncate.lsn is not None
+    newer = copy.deepcopy(snapshot)  # an insert committed after the TRUNCATE
+    newer.op, newer.lsn, newer.last_commit_lsn = "c", truncate.lsn + 100, truncate.lsn + 50
+    newer.key = {"id": 99}
+    newer.after = {**(snapshot.after or {}), "id": 99}
+    # delivered newest first, by a transport that orders per key only
+    (tc,) = collapse([newer, truncate, copy.deepcopy(snapshot)]).tables
+    assert tc.truncate is truncate
+    assert [(e.key["id"], e.op) for e in tc.rows] == [(99, "c")]
+    assert len(tc.events) == 3
+
+
 def test_copies_within_one_batch_are_logged_once(
     tmp_path: Path, schema_run: list[dict[str, Any]]
 ) -> None:

@@ -85,8 +85,12 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
         if ev.lsn is not None and (ev.last_commit_lsn or 0, ev.lsn) > tc.position:
             tc.position = ev.position
         if ev.op == "t":
-            tc.truncate = ev
-            rows[name].clear()
+            # rows older than the TRUNCATE go; newer ones that arrived before it stay
+            if tc.truncate is None or not _older(ev, tc.truncate):
+                tc.truncate = ev
+                for k, r in list(rows[name].items()):
+                    if r.lsn is None or _older(r, ev):
+                        del rows[name][k]
             tc.events.append(ev)
             continue
         if not ev.key:
@@ -102,7 +106,7 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             tc.key_columns = tuple(ev.key)
         key = tuple(ev.key.get(k) for k in tc.key_columns)
         prev = rows[name].get(key)
-        if _older(ev, prev):
+        if _older(ev, prev) or _older(ev, tc.truncate):
             # delivered late (a transport that reorders one key's changes): logged, not applied
             tc.events.append(ev)
             continue
