@@ -80,10 +80,12 @@ def _workload(senv: SyncEnv, stop: threading.Event) -> None:
             time.sleep(0.1)
 
 
-# Known flake, under investigation: in about half the runs under load, the changes of one phase
-# stop reaching the consumer (no error logged; pstest's per-ordering-key delivery or the Debezium
-# Server publisher). Each run is a full, fresh pipeline, and one of three must converge.
-@pytest.mark.flaky(reruns=2)
+# The phase stalls seen before came from the transport, not the fake: Pub/Sub orders per key
+# only, so a TRUNCATE (no key) could arrive after newer rows, and one key's changes published
+# together could arrive reversed; collapse() now orders by LSN. One failure in nine runs since,
+# in the kill + two-consumer part (a message leased by the killed consumer was not seen again
+# within 180 s), is not explained yet: one rerun, on a fresh pipeline, is allowed for it.
+@pytest.mark.flaky(reruns=1)
 def test_debezium_server_pubsub_to_bigquery(
     pg_url: str,
     tmp_path: Path,
