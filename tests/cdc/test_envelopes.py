@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -135,3 +136,24 @@ def test_bad_logical_value_names_the_field(schema_run: list[dict[str, Any]]) -> 
     value = schema_run[3]["value"].replace('"d":19724', '"d":"yesterday"')
     with pytest.raises(EnvelopeError, match=r"after\.d: cannot decode io\.debezium\.time\.Date"):
         parse_record(schema_run[3]["key"], value)
+
+
+@pytest.mark.parametrize("run", ["schema_run", "plain_run"])
+def test_logical_table_router_key_field_is_not_a_column(
+    run: str, request: pytest.FixtureRequest
+) -> None:
+    """Keys made unique per table by ByLogicalTableRouter parse to the row's own key."""
+    records: list[dict[str, Any]] = request.getfixturevalue(run)
+    record = next(r for r in records if r["topic"].endswith(".videos") and r["value"])
+    key = json.loads(record["key"])
+    marker = {"__dbz__physicalTableIdentifier": "riverbed.public.videos"}
+    if "schema" in key:
+        field = {"type": "string", "optional": False, "field": "__dbz__physicalTableIdentifier"}
+        key["schema"]["fields"].append(field)
+        key["payload"].update(marker)
+    else:
+        key.update(marker)
+    routed = parse_record(json.dumps(key), record["value"], topic="riverbed-cdc")
+    plain = parse_record(record["key"], record["value"], topic=record["topic"])
+    assert routed.key == plain.key == {"id": plain.key["id"]}
+    assert (routed.table, routed.op, routed.after) == (plain.table, plain.op, plain.after)

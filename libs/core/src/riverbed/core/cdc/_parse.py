@@ -45,6 +45,7 @@ def _load(raw: bytes | str | None, what: str) -> Any:
 
 
 _MARK = ',"payload":'
+_ROUTER_KEY = "__dbz__physicalTableIdentifier"
 _Decoders = tuple[tuple[str, Column, Any], ...]
 _SCHEMAS: dict[str, tuple[tuple[Column, ...] | None, _Decoders | None, Any]] = {}
 
@@ -195,6 +196,12 @@ def parse_record(
     """
     key_payload, key_schema, _, _ = _fast_load(key, "key")
     key_schema = key_schema if isinstance(key_schema, dict) and "fields" in key_schema else None
+    if isinstance(key_payload, dict) and _ROUTER_KEY in key_payload:
+        # added by Debezium's logical table router to keep keys unique: not a column
+        key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
+        if key_schema is not None:
+            fields = [f for f in key_schema["fields"] if f.get("field") != _ROUTER_KEY]
+            key_schema = {**key_schema, "fields": fields}
     payload, _schema, cols, decoders = _fast_load(value, "value")
     if payload is None:
         where = table_from_topic(topic)
