@@ -10,7 +10,7 @@ import requests
 
 from riverbed.ingestor.sync.sources._offsets import OffsetsGuard, read_offsets
 from riverbed.local import free_port
-from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, wait_verified
 from tests.cdc.scenario import make_env, run_scenario
 
 pytestmark = [pytest.mark.postgres]
@@ -41,6 +41,21 @@ def _after(senv: SyncEnv) -> None:
     out = senv.cli("sync", "verify")
     assert out.returncode == 1
     assert "DIFF videos" in out.stdout and "changed keys: [2]" in out.stdout
+    # Offsets reset on purpose and rows deleted meanwhile: the new snapshot brings the mirror
+    # back to the source, deletes included.
+    offsets = senv.settings.offsets_path
+    offsets.unlink()
+    with senv.connect() as conn:
+        conn.execute("DELETE FROM insights WHERE video_id IN (SELECT id FROM videos WHERE id > 3)")
+        conn.execute("DELETE FROM videos WHERE id > 3")
+    proc = SyncProcess(senv).start()
+    try:
+        diffs = wait_verified(senv, 120, proc)
+        assert diffs and all(d.ok for d in diffs), f"{diffs}\n{proc.tail()}"
+        assert "rows it did not see marked deleted" in proc.log.read_text()
+        assert proc.terminate() == 0
+    finally:
+        proc.kill()
 
 
 def _offsets_survive_a_cut(offsets: Path) -> None:

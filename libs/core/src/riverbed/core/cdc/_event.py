@@ -86,6 +86,8 @@ class ChangeEvent:
     schema: str = "public"
     last_commit_lsn: int | None = None
     snapshot: bool = False
+    # Debezium's `source.snapshot` text: "first", "true", "last_in_data_collection", "last"...
+    snapshot_marker: str | None = None
     tombstone: bool = False
     columns: tuple[Column, ...] | None = None
     raw: bytes | None = field(default=None, repr=False)

@@ -254,6 +254,7 @@ def parse_record(
         source_ts=_ts(source, payload, "envelope"),
         last_commit_lsn=_last_commit(source),
         snapshot=snap not in (None, False, "false"),
+        snapshot_marker=snap if isinstance(snap, str) and snap != "false" else None,
         columns=cols,
         raw=(value.encode() if isinstance(value, str) else value) if keep_raw else None,
     )

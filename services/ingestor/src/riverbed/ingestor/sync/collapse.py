@@ -82,6 +82,12 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             seen[name].add(ident)
         if ev.columns is not None:
             tc.columns = ev.columns
+        if not ev.snapshot and ev.lsn is not None:
+            tc.streamed = True
+        if ev.snapshot and ev.op == "r" and ev.lsn is not None:
+            tc.snapshot_lsn = ev.lsn
+            tc.snapshot_first |= ev.snapshot_marker == "first"
+            tc.snapshot_last |= ev.snapshot_marker == "last"
         if ev.lsn is not None and (ev.last_commit_lsn or 0, ev.lsn) > tc.position:
             tc.position = ev.position
         if ev.op == "t":

@@ -45,10 +45,15 @@ class SyncRunner:
         *,
         idle_release_s: float = 0.2,
         sync_metrics: SyncMetrics | None = None,
+        snapshot_idle_s: float = 2.0,
     ) -> None:
         self.source = source
         self.sink = sink
         self.idle_release_s = idle_release_s
+        self.snapshot_idle_s = snapshot_idle_s
+        # a source that knows which tables its snapshots cover lets the sink reconcile the
+        # empty ones too (other sources: only the tables a snapshot had records of)
+        sink.snapshot_scope = tuple(getattr(source, "snapshot_scope", ()))
         self.metrics = sync_metrics or metrics()
         self._stop = threading.Event()
 
@@ -115,6 +120,8 @@ class SyncRunner:
         try:
             for batch in self.source.batches(idle_timeout=self.idle_release_s):
                 if batch is None:
+                    if time.monotonic() - idle_since >= self.snapshot_idle_s:
+                        self.sink.finish_snapshot()  # a snapshot whose end was not marked
                     self.sink.release()
                     started = stats.batches > 0 or stats.elapsed > startup_grace
                     if (

@@ -35,6 +35,12 @@ class TableChanges:
     truncate: ChangeEvent | None = None
     columns: tuple[Column, ...] | None = None
     position: Position = (0, 0)
+    # snapshot records in this batch: their LSN (one per snapshot), and whether the batch holds
+    # the snapshot's first / last record (of all tables)
+    snapshot_lsn: int | None = None
+    snapshot_first: bool = False
+    snapshot_last: bool = False
+    streamed: bool = False  # holds changes streamed after a snapshot (not snapshot records)
 
     @property
     def name(self) -> str:
@@ -77,6 +83,8 @@ class Sink(ABC):
     SCHEMA_EVOLUTION: ClassVar[bool] = True
     # Other processes can read (status, verify, analytics) while the consumer runs.
     CONCURRENT_READERS: ClassVar[bool] = True
+    # Every table a snapshot covers (set by the apply loop when the source knows it).
+    snapshot_scope: tuple[str, ...] = ()
 
     @abstractmethod
     def positions(self) -> dict[str, Position]:
@@ -99,6 +107,48 @@ class Sink(ABC):
     @abstractmethod
     def dead_letters(self, limit: int = 100) -> list[Mapping[str, Any]]:
         """Return the newest dead letters."""
+
+    def snapshot_ended(self, changes: Sequence[TableChanges]) -> tuple[int, list[str]] | None:
+        """Track the tables a snapshot covers; once it ended, return (LSN, tables).
+
+        Rows of those tables older than the snapshot's LSN were not in it: they were deleted
+        while nothing was captured (a snapshot taken again over an existing mirror). The end
+        is its last record, the first streamed change, or `finish_snapshot()` when the source
+        went idle (Debezium marks no last record when the last table is empty). Call
+        `snapshot_reconciled()` once the batch that reconciles them committed.
+        """
+        seen: dict[str, int] = self.__dict__.setdefault("_snapshot_seen", {})
+        if any(tc.snapshot_first for tc in changes):
+            seen.clear()
+        for tc in changes:
+            if tc.snapshot_lsn is not None:
+                seen[tc.table] = tc.snapshot_lsn
+        ended = self.__dict__.get("_snapshot_idle", False) or any(
+            tc.snapshot_last or tc.streamed for tc in changes
+        )
+        if not seen or not ended:
+            return None
+        lsn = max(seen.values())
+        tables = {t for t, at in seen.items() if at == lsn} | set(self.snapshot_scope)
+        return lsn, sorted(tables)
+
+    def snapshot_pending(self) -> bool:
+        """Tell whether snapshot records arrived whose snapshot has not been reconciled."""
+        return bool(self.__dict__.get("_snapshot_seen"))
+
+    def finish_snapshot(self) -> None:
+        """Reconcile the pending snapshot now (the source is idle: it has ended)."""
+        if not self.snapshot_pending():
+            return
+        self._snapshot_idle = True
+        try:
+            self.apply([], [])
+        finally:
+            self._snapshot_idle = False
+
+    def snapshot_reconciled(self) -> None:
+        """Forget the tables of the snapshot that just ended."""
+        self.__dict__.setdefault("_snapshot_seen", {}).clear()
 
     def describe(self) -> str:
         """Return where this sink writes (a file, a dataset), for logs."""

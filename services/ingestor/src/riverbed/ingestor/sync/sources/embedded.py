@@ -64,6 +64,8 @@ class EmbeddedSource:
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._skip_tables = {settings.heartbeat_table}
+        # what a snapshot of this engine covers: every captured table, empty ones included
+        self.snapshot_scope: tuple[str, ...] = tuple(settings.tables)
 
     def _handle(self, records: Any) -> None:
         if self._stopping.is_set():

@@ -287,6 +287,7 @@ class BigQuerySink(Sink):
         now = datetime.now(UTC)
         stages: list[str] = []
         statements: list[str] = []
+        ended = self.snapshot_ended(changes)
         try:
             for tc in changes:
                 cols = self._ensure_table(tc, result)
@@ -295,10 +296,23 @@ class BigQuerySink(Sink):
                 statements += self._table_statements(tc, cols, stage, now)
                 result.applied[tc.table] = len(tc.rows)
                 result.logged[tc.table] = len(tc.events)
+            if ended is not None:  # rows a new snapshot did not see were deleted meanwhile
+                lsn, tables = ended
+                statements += [
+                    truncate_sql(self._t(t), lsn, now.isoformat())
+                    for t in tables
+                    if self._known(t) is not None
+                ]
             if dead_letters:
                 statements.append(self._dead_letter_statement(dead_letters))
             if statements:
                 self._run_transaction(statements)
+                if ended is not None:
+                    self.snapshot_reconciled()
+                    log.info(
+                        "snapshot ended: rows it did not see marked deleted",
+                        extra={"tables": ended[1], "lsn": ended[0]},
+                    )
         except gexc.GoogleAPICallError as exc:
             self._columns.clear()
             raise ServiceError(f"BigQuery batch failed: {exc}") from exc

@@ -267,12 +267,7 @@ class DuckDBSink(Sink):
         cols = self._ensure_table(con, tc, result)
         mirror = f"{q(self.mirror_schema)}.{q(tc.table)}"
         if tc.truncate is not None:
-            t = tc.truncate
-            con.execute(
-                f"UPDATE {mirror} SET _deleted = true, _lsn = ?, _op_ts = ?"
-                " WHERE _lsn IS NULL OR _lsn < ?",
-                [t.lsn, t.commit_ts, t.lsn],
-            )
+            self._delete_older(con, tc.table, tc.truncate.lsn, tc.truncate.commit_ts)
         if tc.rows:
             s, partial = self._rows_table(tc, cols)
             con.register("s", s)
@@ -312,6 +307,17 @@ class DuckDBSink(Sink):
         result.applied[tc.table] = len(tc.rows)
         result.logged[tc.table] = len(tc.events)
 
+    def _delete_older(
+        self, con: duckdb.DuckDBPyConnection, table: str, lsn: int | None, ts: datetime | None
+    ) -> int:
+        """Mark deleted the rows of `table` older than `lsn` (a TRUNCATE, a new snapshot)."""
+        row = con.execute(
+            f"UPDATE {q(self.mirror_schema)}.{q(table)} SET _deleted = true, _lsn = ?, _op_ts = ?"
+            " WHERE _lsn IS NULL OR _lsn < ?",
+            [lsn, ts, lsn],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def apply(
         self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
     ) -> ApplyResult:
@@ -319,10 +325,22 @@ class DuckDBSink(Sink):
         con = self._writer()
         result = ApplyResult(dead_letters=len(dead_letters))
         now = datetime.now(UTC)
+        ended = self.snapshot_ended(changes)
         con.begin()
         try:
             for tc in changes:
                 self._apply_table(con, tc, result, now)
+            if ended is not None:
+                lsn, tables = ended
+                for table in tables:
+                    if table not in self._columns:
+                        continue  # never mirrored: nothing to reconcile
+                    gone = self._delete_older(con, table, lsn, now)
+                    if gone:
+                        log.info(
+                            "snapshot ended: rows it did not see marked deleted",
+                            extra={"table": table, "rows": gone, "lsn": lsn},
+                        )
             if dead_letters:
                 con.executemany(  # dead letters are rare and small; not the hot path
                     "INSERT INTO riverbed_sync.dead_letters VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -336,6 +354,8 @@ class DuckDBSink(Sink):
             con.rollback()
             self._load_columns(con)
             raise
+        if ended is not None:
+            self.snapshot_reconciled()
         return result
 
     # -- reading ------------------------------------------------------------------------------
