@@ -66,6 +66,7 @@ def _debezium_env(senv: SyncEnv, emu: LocalPubSub, topic: str) -> dict[str, str]
         "RIVERBED_CDC_PUBLICATION": senv.slot,
         "RIVERBED_CDC_PUBLICATION_AUTOCREATE": "disabled",
         "RIVERBED_CDC_TABLES": "public.pages,public.videos,public.insights",
+        "RIVERBED_PUBSUB_DELIVERY_TIMEOUT_MS": "20000",  # a stuck publish: exit and restart
     }
 
 

@@ -7,7 +7,10 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from riverbed.core.errors import ServiceError
@@ -39,6 +42,9 @@ class DebeziumServer:
         self.http_port = free_port()
         self.log_file = self.run_dir / "debezium-server.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._watchdog: threading.Thread | None = None
 
     @staticmethod
     def java() -> Path:
@@ -56,7 +62,59 @@ class DebeziumServer:
         return cls.java().exists() and any(cls.dist().glob("debezium-server-*runner.jar"))
 
     def start(self) -> DebeziumServer:
-        """Start the server (it snapshots, then streams)."""
+        """Start the server (it snapshots, then streams); restart it whenever it exits."""
+        self._stopping.clear()
+        self._launch()
+        if self._watchdog is None:
+            self._watchdog = threading.Thread(target=self._supervise, daemon=True)
+            self._watchdog.start()
+        return self
+
+    def _live(self) -> bool | None:
+        """Return the liveness probe's answer (None while the HTTP endpoint is not up)."""
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.http_port}/q/health/live", timeout=2
+            ) as resp:
+                return bool(resp.status == 200)
+        except urllib.error.HTTPError:
+            return False  # 503: the engine is down
+        except OSError:
+            return None
+
+    def _supervise(self, grace_s: float = 10.0) -> None:
+        """Restart the process when it exits or stays not live, as Cloud Run would."""
+        down_since: float | None = None
+        was_live = False
+        while not self._stopping.wait(1.0):
+            proc = self.proc
+            if proc is None or self._stopping.is_set():
+                continue
+            if proc.poll() is None:
+                live = self._live()
+                was_live = was_live or bool(live)
+                # not live: a 503, or no answer any more once it had answered (shutting down)
+                if live is False or (live is None and was_live):
+                    down_since = down_since or time.monotonic()
+                    if time.monotonic() - down_since < grace_s:
+                        continue
+                    log.warning("Debezium Server not live for %.0fs: killing it", grace_s)
+                    proc.kill()
+                    proc.wait(10)
+                else:
+                    down_since = None
+                    continue
+            down_since, was_live = None, False
+            self.restarts += 1
+            log.warning(
+                "Debezium Server exited (%s); restarting (restart %d)",
+                proc.returncode,
+                self.restarts,
+            )
+            self._launch()
+
+    def _launch(self) -> None:
+        """Start one server process."""
         if not self.available():
             raise ServiceError(
                 "Debezium Server missing: run `bash infra/local/bootstrap.d/63-debezium-server.sh`"
@@ -82,7 +140,6 @@ class DebeziumServer:
             self.proc = subprocess.Popen(
                 cmd, cwd=self.run_dir, env=env, stdout=out, stderr=subprocess.STDOUT
             )
-        return self
 
     def wait_started(self, timeout: float = 120.0) -> None:
         """Block until the HTTP endpoint listens (the engine is up), or raise ServiceError."""
@@ -101,6 +158,10 @@ class DebeziumServer:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop gracefully (SIGTERM flushes offsets), killing after `timeout`."""
+        self._stopping.set()
+        if self._watchdog is not None:
+            self._watchdog.join(5)
+            self._watchdog = None
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
