@@ -48,12 +48,13 @@ from riverbed.local import LocalPostgres  # noqa: E402
 from riverbed.local.postgres import PG_BIN  # noqa: E402
 
 
-class TimedSink(DuckDBSink):
-    """A DuckDB sink that records, per committed batch, its event count and commit latencies."""
+class TimedApply:
+    """Mixin for a sink: record, per committed batch, its event count and commit latencies."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.applied = 0
+        self.batches = 0
         self.first_at: float | None = None
         self.last_at = 0.0
         self.latencies: list[float] = []
@@ -64,9 +65,10 @@ class TimedSink(DuckDBSink):
     ) -> ApplyResult:
         if self.first_at is None:
             self.first_at = time.monotonic()
-        result = super().apply(changes, dead_letters)
+        result: ApplyResult = super().apply(changes, dead_letters)  # type: ignore[misc]
         now = datetime.now(UTC)
         self.last_at = time.monotonic()
+        self.batches += 1
         for tc in changes:
             self.applied += len(tc.events)
             if self.record_latency:
@@ -74,6 +76,10 @@ class TimedSink(DuckDBSink):
                     (now - e.commit_ts).total_seconds() for e in tc.events if e.commit_ts
                 ]
         return result
+
+
+class TimedSink(TimedApply, DuckDBSink):
+    """A DuckDB sink that records, per committed batch, its event count and commit latencies."""
 
 
 def mixed_workload(url: str, changes: int) -> int:
@@ -128,12 +134,13 @@ def paced_workload(url: str, rate: int, seconds: float) -> int:
     return done
 
 
-def _wait(cond: Any, timeout: float, what: str) -> None:
+def wait_for(cond: Any, timeout: float, what: str, poll: float = 0.05) -> None:
+    """Poll `cond` until true; exit the benchmark after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not cond():
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(poll)
 
 
 def raw_decode(url: str, slot: str, publication: str, changes: int) -> float:
@@ -189,14 +196,14 @@ def embedded_figures(changes: int, rate: int, seconds: float, base: Path) -> dic
 
         # 1. snapshot (slot created), then stop; 2. backlog; 3. drain it.
         runner, t = run("snapshot")
-        _wait(lambda: sink.applied >= 11, 180, "snapshot")
+        wait_for(lambda: sink.applied >= 11, 180, "snapshot")
         runner.stop()
         t.join(60)
         print(f"writing {changes} changes...", flush=True)
         n = mixed_workload(plain, changes)
         sink.applied, sink.first_at = 0, None
         runner, t = run("drain")
-        _wait(lambda: sink.applied >= n, 1800, "drain")
+        wait_for(lambda: sink.applied >= n, 1800, "drain")
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
         raw = raw_decode(plain, raw_slot, settings.publication_name, n)
@@ -209,7 +216,7 @@ def embedded_figures(changes: int, rate: int, seconds: float, base: Path) -> dic
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
         offered = paced_workload(plain, rate, seconds)
-        _wait(lambda: sink.applied - before >= offered, 300, "latency run")
+        wait_for(lambda: sink.applied - before >= offered, 300, "latency run")
         runner.stop()
         t.join(60)
         lat = sorted(sink.latencies)

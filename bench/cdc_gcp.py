@@ -18,26 +18,20 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cdc import mixed_workload, paced_workload  # noqa: E402
-from riverbed.core.cdc import DeadLetter  # noqa: E402
+from bench.cdc import TimedApply, mixed_workload, paced_workload, wait_for  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import prepare_source  # noqa: E402
 from riverbed.ingestor.sync.runner import SyncRunner  # noqa: E402
 from riverbed.ingestor.sync.settings import SyncSettings  # noqa: E402
-from riverbed.ingestor.sync.sinks.base import ApplyResult, TableChanges  # noqa: E402
 from riverbed.ingestor.sync.sinks.bigquery import BigQuerySettings, BigQuerySink  # noqa: E402
 from riverbed.ingestor.sync.sources.pubsub import (  # noqa: E402
     PubSubSettings,
@@ -50,42 +44,8 @@ from riverbed.local.debezium_server import DebeziumServer  # noqa: E402
 from riverbed.local.pubsub import LocalPubSub  # noqa: E402
 
 
-class TimedBigQuerySink(BigQuerySink):
+class TimedBigQuerySink(TimedApply, BigQuerySink):
     """The BigQuery sink recording per batch its event count and commit latencies."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.applied = 0
-        self.batches = 0
-        self.first_at: float | None = None
-        self.last_at = 0.0
-        self.latencies: list[float] = []
-        self.record_latency = False
-
-    def apply(
-        self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
-    ) -> ApplyResult:
-        if self.first_at is None:
-            self.first_at = time.monotonic()
-        result = super().apply(changes, dead_letters)
-        now = datetime.now(UTC)
-        self.last_at = time.monotonic()
-        self.batches += 1
-        for tc in changes:
-            self.applied += len(tc.events)
-            if self.record_latency:
-                self.latencies += [
-                    (now - e.commit_ts).total_seconds() for e in tc.events if e.commit_ts
-                ]
-        return result
-
-
-def _wait(cond: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def gcp_figures(changes: int, rate: int, seconds: float, base: Path) -> dict[str, float]:
@@ -133,11 +93,11 @@ def gcp_figures(changes: int, rate: int, seconds: float, base: Path) -> dict[str
         runner = SyncRunner(PubSubSource(settings, pubsub=ps), sink, idle_release_s=0.5)
         thread = threading.Thread(target=runner.run, daemon=True)
         thread.start()
-        _wait(lambda: sink.applied >= 11, 300, "snapshot through Debezium Server")
+        wait_for(lambda: sink.applied >= 11, 300, "snapshot through Debezium Server", poll=0.1)
         print(f"writing {changes} changes...", flush=True)
         sink.applied, sink.first_at, sink.batches = 0, None, 0
         n = mixed_workload(plain, changes)
-        _wait(lambda: sink.applied >= n, 3600, "drain")
+        wait_for(lambda: sink.applied >= n, 3600, "drain", poll=0.1)
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
         batches = sink.batches
@@ -145,7 +105,7 @@ def gcp_figures(changes: int, rate: int, seconds: float, base: Path) -> dict[str
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
         offered = paced_workload(plain, rate, seconds)
-        _wait(lambda: sink.applied - before >= offered, 600, "latency run")
+        wait_for(lambda: sink.applied - before >= offered, 600, "latency run", poll=0.1)
         runner.stop()
         thread.join(60)
         q = statistics.quantiles(sorted(sink.latencies), n=100)
