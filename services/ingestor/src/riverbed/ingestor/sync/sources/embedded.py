@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ class EmbeddedSource:
                 source._handle(records)
 
         try:
-            self._engine = DebeziumJsonEngine(
+            wrapper = DebeziumJsonEngine(
                 properties=debezium_properties(self.settings),
                 handler=Handler(),
                 jvm_opts=[
@@ -124,7 +125,9 @@ class EmbeddedSource:
                     f"-Dlog4j2.configurationFile={_LOG4J_CONFIG}",
                 ],
             )
-            self._engine.run()
+            self._engine = wrapper.engine  # the Java engine: close() must reach this very one
+            if not self._stopping.is_set():  # close() may have come while it was built
+                wrapper.run()
         except BaseException as exc:  # reported to the apply loop
             if not self._stopping.is_set():
                 self._failure = exc
@@ -154,15 +157,22 @@ class EmbeddedSource:
         """Stop after the batch being applied; the engine is closed by `close()`."""
         self._stopping.set()
 
-    def close(self) -> None:
-        """Close the Debezium engine and wait for its thread."""
+    def close(self, timeout: float = 30.0) -> None:
+        """Close the Debezium engine and wait for its thread.
+
+        A close that lands while the engine is still starting is refused or lost by Debezium,
+        so it is repeated until the engine thread has ended.
+        """
         self._stopping.set()
-        engine = self._engine
-        if engine is not None:
-            try:
-                engine.close()
-            except Exception as exc:  # pragma: no cover - shutdown best effort
-                log.warning("closing Debezium: %s", exc)
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        thread, deadline = self._thread, time.monotonic() + timeout
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
+            engine = self._engine
+            if engine is not None:
+                try:
+                    engine.close()
+                except Exception as exc:  # not started yet, or already shut down
+                    log.debug("closing Debezium: %s", exc)
+            thread.join(timeout=1.0)
+        if thread is not None and thread.is_alive():
+            log.warning("the Debezium engine thread did not stop within %.0fs", timeout)
+        self._thread = None
