@@ -81,6 +81,15 @@ def _stage(con: duckdb.DuckDBPyConnection, ent: Entity, path: Path) -> EntityRes
     t0 = time.perf_counter()
     try:
         run_script(con, sql_text(ent.stage_sql), {"path": str(path)})
+        if run_script(con, sql_text("duplicates_count"), stage=ent.stage)[0][0]:
+            fmt = "csv" if ent.header else "json"
+            run_script(
+                con,
+                sql_text(f"duplicates_{fmt}"),
+                {"path": str(path), "what": ent.duplicate},
+                stage=ent.stage,
+                columns=", ".join(ent.header),
+            )
     except duckdb.Error as exc:
         raise DataError(f"cannot read {ent.filename}: {exc}", path=str(path)) from exc
     n, bad = con.execute(f"SELECT count(*), count(reason) FROM {ent.stage}").fetchone() or (0, 0)

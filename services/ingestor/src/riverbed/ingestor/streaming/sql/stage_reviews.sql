@@ -66,16 +66,10 @@ keyed AS (
         concat_ws('|', book_key, movie_key, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%g'))
             AS review_key
     FROM checked
-),
-firsts AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY review_key) AS first_no
-    FROM keyed
 )
 SELECT
     record_no,
-    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
+    CASE WHEN bad IS NOT NULL THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     review_key AS natural_key,
     md5(review_key) AS review_id,
     book_title,
@@ -90,9 +84,5 @@ SELECT
     created_at > updated_at AS created_after_updated,
     md5(concat_ws('|', coalesce(review_text, ''), coalesce(rate_raw, ''),
         coalesce(rating_label, ''), coalesce(updated_raw, ''))) AS content_hash,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate review key (first delivered as record ' || first_no || ')' END
-    ) AS reason
-FROM firsts;
+    bad AS reason
+FROM keyed;
