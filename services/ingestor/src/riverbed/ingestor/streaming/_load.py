@@ -228,15 +228,14 @@ def _load_in_tx(
         log.info("merged %s: %s", ent.table, res.changes)
     streams = results[-1]
     t0 = time.perf_counter()
-    known = run_script(con, sql_text("streams_known"))[0][0]
     run_script(
         con,
         sql_text("rejects"),
         {**params, "source_file": str(paths["streams"])},
         stage="stg_stream",
     )
-    run_script(con, sql_text("streams_insert"), params)
-    streams.changes = {"new": streams.records - streams.rejected - known, "already_loaded": known}
+    new = run_script(con, sql_text("streams_insert"), params)[0][0]
+    streams.changes = {"new": new, "already_loaded": streams.records - streams.rejected - new}
     streams.seconds += time.perf_counter() - t0
     warn_before = con.execute("SELECT count(*) FROM rejects").fetchone()
     run_script(
