@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
 from riverbed.core.cli import root
+from riverbed.ingestor.streaming._load import _configure
+from riverbed.ingestor.streaming.settings import StreamingSettings
 from tests.streaming.conftest import write_delivery
 
 
@@ -132,3 +135,16 @@ def test_resource_settings_apply_and_bad_ones_are_named(
     monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_TEMP_DIRECTORY", str(tmp_path / "spill"))
     res = CliRunner().invoke(root, [*args, "--as-of", "2022-01-01", "--warehouse", wh])
     assert res.exit_code == 0, res.output
+
+
+def test_resource_settings_reach_duckdb(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    settings = StreamingSettings(
+        memory_limit="300MB", threads=1, temp_directory=str(tmp_path / "spill")
+    )
+    _configure(con, settings)
+    got = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory'), current_setting('preserve_insertion_order')"
+    ).fetchone()
+    assert got == ("286.1 MiB", 1, str(tmp_path / "spill"), False)

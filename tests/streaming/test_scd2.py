@@ -33,6 +33,14 @@ def test_insert_update_delete_resurrect(tmp_path: Path) -> None:
     a, b = author("Garland Lynch"), author("Al Hamill", "Armenians")
     r1 = _deliver(tmp_path, wh, D1, authors=[a, b])
     assert r1.by_name("authors").changes["new"] == 2  # type: ignore[attr-defined]
+    assert list(r1.by_name("authors").changes) == [  # type: ignore[attr-defined]
+        "new",
+        "resurrected",
+        "changed",
+        "unchanged",
+        "kept_rejected",
+        "deleted",
+    ]
     assert _versions(wh, "dim_author", "Al Hamill") == [(D1, None, True, False)]
 
     # Update: Al Hamill changes nationality -> old version closed, new one opened.

@@ -20,6 +20,9 @@ __all__ = ["EntityResult", "LoadResult", "load"]
 
 log = logging.getLogger(__name__)
 
+# The classes of scd2_diff.sql, in the order they are reported.
+CHANGES = ("new", "resurrected", "changed", "unchanged", "kept_rejected", "deleted")
+
 
 @dataclass
 class EntityResult:
@@ -138,6 +141,7 @@ def _configure(con: duckdb.DuckDBPyConnection, settings: StreamingSettings) -> N
     if settings.temp_directory:
         quoted = settings.temp_directory.replace("'", "''")
         con.execute(f"SET temp_directory = '{quoted}'")
+    con.execute(f"SET preserve_insertion_order = {str(settings.preserve_insertion_order).lower()}")
 
 
 def load(
@@ -206,7 +210,8 @@ def _load_in_tx(
         t0 = time.perf_counter()
         assert ent.table is not None
         diff = run_script(con, sql_text("scd2_diff"), table=ent.table, stage=ent.stage)
-        res.changes = {str(k): int(v) for k, v in diff}
+        counts = {str(k): int(v) for k, v in diff}
+        res.changes = {k: counts[k] for k in CHANGES}
         current = res.changes.get("changed", 0) + res.changes.get("unchanged", 0)
         _guard_mass_delete(ent, res, current + res.changes.get("deleted", 0))
         run_script(

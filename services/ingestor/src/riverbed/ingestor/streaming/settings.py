@@ -17,4 +17,7 @@ class StreamingSettings(BaseSettings):
         None, pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", description="e.g. 8GB"
     )
     threads: int | None = Field(None, ge=1, le=256)
-    temp_directory: str | None = None
+    temp_directory: str | None = Field(None, description="spill folder (DuckDB: <warehouse>.tmp)")
+    preserve_insertion_order: bool = Field(
+        False, description="false lets DuckDB write staged and merged rows in any order"
+    )
