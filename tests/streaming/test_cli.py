@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from riverbed.core.cli import root
+from riverbed.core.duckdb_resources import default_memory_limit
 from riverbed.ingestor.streaming._load import _configure
 from riverbed.ingestor.streaming.settings import StreamingSettings
 from tests.streaming.conftest import write_delivery
@@ -148,3 +149,29 @@ def test_resource_settings_reach_duckdb(tmp_path: Path) -> None:
         "current_setting('temp_directory'), current_setting('preserve_insertion_order')"
     ).fetchone()
     assert got == ("286.1 MiB", 1, str(tmp_path / "spill"), False)
+
+
+def test_default_memory_limit_is_half_the_memory_bounded() -> None:
+    gib = 2**30
+    assert default_memory_limit(2 * gib) == "1024MiB"
+    assert default_memory_limit(64 * gib) == "4096MiB"  # capped: DuckDB alone would take 80 %
+    assert default_memory_limit(300 * 2**20) == "256MiB"  # floor for tiny containers
+
+
+def test_loader_caps_memory_and_spills_next_to_the_warehouse_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("MEMORY_LIMIT", "THREADS", "TEMP_DIRECTORY"):
+        monkeypatch.delenv(f"RIVERBED_INGESTOR_STREAMING_{var}", raising=False)
+    settings = StreamingSettings()
+    assert settings.memory_limit == default_memory_limit()
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    _configure(con, settings, wh)
+    limit, temp = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone() or (None, None)
+    con.close()
+    assert temp == f"{wh}.tmp"
+    mib = int(settings.memory_limit.removesuffix("MiB"))
+    assert limit == (f"{mib / 1024:.1f} GiB" if mib >= 1024 else f"{mib:.1f} MiB")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from riverbed.core.duckdb_resources import resource_statements
 from riverbed.core.errors import DataError, UserInputError
 from riverbed.ingestor.streaming._entities import DIMENSIONS, STREAMS, Entity
 from riverbed.ingestor.streaming._sql import run_script, sql_text
@@ -132,15 +133,12 @@ def _guard_mass_delete(ent: Entity, res: EntityResult, current: int) -> None:
         )
 
 
-def _configure(con: duckdb.DuckDBPyConnection, settings: StreamingSettings) -> None:
+def _configure(
+    con: duckdb.DuckDBPyConnection, settings: StreamingSettings, warehouse: Path | None = None
+) -> None:
     """Apply the DuckDB resource limits (beyond them DuckDB spills to temp_directory)."""
-    if settings.memory_limit:
-        con.execute(f"SET memory_limit = '{settings.memory_limit}'")
-    if settings.threads:
-        con.execute(f"SET threads = {int(settings.threads)}")
-    if settings.temp_directory:
-        quoted = settings.temp_directory.replace("'", "''")
-        con.execute(f"SET temp_directory = '{quoted}'")
+    for stmt in resource_statements(settings, warehouse):
+        con.execute(stmt)
     con.execute(f"SET preserve_insertion_order = {str(settings.preserve_insertion_order).lower()}")
 
 
@@ -158,7 +156,7 @@ def load(
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
-        _configure(con, settings or StreamingSettings())
+        _configure(con, settings or StreamingSettings(), warehouse)
         run_script(con, sql_text("schema"))
         load_id, last, last_fp = _last_load(con)
         if last is not None and as_of < last:
