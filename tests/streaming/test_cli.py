@@ -9,8 +9,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from riverbed.analytics.streaming import AnswersSettings
 from riverbed.core.cli import root
-from riverbed.core.duckdb_resources import default_memory_limit
+from riverbed.core.duckdb_resources import default_memory_limit, resource_statements
 from riverbed.ingestor.streaming._load import _configure
 from riverbed.ingestor.streaming.settings import StreamingSettings
 from tests.streaming.conftest import write_delivery
@@ -175,3 +176,34 @@ def test_loader_caps_memory_and_spills_next_to_the_warehouse_by_default(
     assert temp == f"{wh}.tmp"
     mib = int(settings.memory_limit.removesuffix("MiB"))
     assert limit == (f"{mib / 1024:.1f} GiB" if mib >= 1024 else f"{mib:.1f} MiB")
+
+
+def test_answers_cap_memory_through_their_own_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", raising=False)
+    wh = tmp_path / "wh.duckdb"
+    internal, vendor = write_delivery(tmp_path)
+    runner = CliRunner()
+    args = ["--warehouse", f"duckdb:{wh}"]
+    load_args = ["--internal", str(internal), "--vendor", str(vendor), "--as-of", "2022-01-01"]
+    loaded = runner.invoke(root, ["streaming", "load", *load_args, *args])
+    assert loaded.exit_code == 0, loaded.output
+    assert AnswersSettings().memory_limit == default_memory_limit()
+    # The statements are accepted by the read-only connection the answers open.
+    con = duckdb.connect(str(wh), read_only=True)
+    for stmt in resource_statements(AnswersSettings(memory_limit="300MB", threads=1), wh):
+        con.execute(stmt)
+    got = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory')"
+    ).fetchone()
+    con.close()
+    assert got == ("286.1 MiB", 1, f"{wh}.tmp")
+    monkeypatch.setenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", "lots")
+    bad = runner.invoke(root, ["streaming", "answers", *args])
+    assert bad.exit_code == 1 and "RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT" in bad.output
+    monkeypatch.setenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", "300MB")
+    ok = runner.invoke(root, ["streaming", "answers", "--format", "json", *args])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["q2"]["answer"] == 1
