@@ -109,5 +109,7 @@ STREAMS = Entity(
     (),
     "stream",
     header=("movie_title", "user_email", "size_mb", "start_at", "end_at"),
-    hash_expr="raw",
+    # Every stored field beyond the natural key (user, movie, start instant); start_at_local
+    # carries the UTC offset. (Was `raw`, NULL for valid records: the hash was a row count.)
+    hash_expr="CAST(hash(movie_title, user_email, size_mb, end_at_utc, start_at_local) AS VARCHAR)",
 )

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # The classes of scd2_diff.sql, in the order they are reported.
 CHANGES = ("new", "resurrected", "changed", "unchanged", "kept_rejected", "deleted")
+# Prefix of the load_log fingerprints that hash the streams' content (before: a row count).
+FINGERPRINT_VERSION = "v2"
 
 
 @dataclass
@@ -102,12 +104,27 @@ def _stage(con: duckdb.DuckDBPyConnection, ent: Entity, path: Path) -> EntityRes
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Return an order-free fingerprint of every staged valid record."""
-    parts = []
+    """Return an order-free fingerprint of every staged valid record (`v2;name:n:h;...`)."""
+    parts = [FINGERPRINT_VERSION]
     for ent in (*DIMENSIONS, STREAMS):
         rows = run_script(con, sql_text("fingerprint"), stage=ent.stage, hash_expr=ent.hash_expr)
         parts.append(f"{ent.name}:{rows[0][0]}:{rows[0][1]}")
     return ";".join(parts)
+
+
+def _same_as_legacy(con: duckdb.DuckDBPyConnection, fingerprint: str, legacy: str) -> bool:
+    """Tell whether this delivery equals the one behind a pre-v2 `legacy` fingerprint.
+
+    The dimension parts are computed as before and compared exactly; the old streams part only
+    holds a trustworthy row count, so the streams must also all be in fact_stream unchanged.
+    """
+    new_parts = fingerprint.split(";")[1:]
+    old_parts = legacy.split(";")
+    if len(new_parts) != len(old_parts) or new_parts[:-1] != old_parts[:-1]:
+        return False
+    if new_parts[-1].split(":")[:2] != old_parts[-1].split(":")[:2]:
+        return False
+    return run_script(con, sql_text("legacy_streams_check"))[0][0] == 0
 
 
 def _last_load(con: duckdb.DuckDBPyConnection) -> tuple[int, date | None, str | None]:
@@ -166,16 +183,13 @@ def load(
             )
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _load_in_tx(
+            result, commit = _load_in_tx(
                 con, paths, as_of, load_id, last, last_fp, internal_dir, vendor_dir
             )
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        if result.skipped:
-            con.execute("ROLLBACK")
-        else:
-            con.execute("COMMIT")
+        con.execute("COMMIT" if commit else "ROLLBACK")
         return result
     finally:
         con.close()
@@ -190,15 +204,23 @@ def _load_in_tx(
     last_fp: str | None,
     internal_dir: Path,
     vendor_dir: Path,
-) -> LoadResult:
-    """Stage, check, merge and log one delivery inside the open transaction."""
+) -> tuple[LoadResult, bool]:
+    """Stage, check, merge and log one delivery inside the open transaction; say to commit."""
     results = [_stage(con, ent, paths[ent.name]) for ent in (*DIMENSIONS, STREAMS)]
     fingerprint = _fingerprint(con)
     if last is not None and as_of == last:
-        if fingerprint == last_fp:
+        legacy = not (last_fp or "").startswith(FINGERPRINT_VERSION + ";")
+        if fingerprint == last_fp or (legacy and _same_as_legacy(con, fingerprint, last_fp or "")):
             msg = f"delivery of {as_of} already loaded with identical content: nothing changed"
+            if legacy:
+                # Store the v2 fingerprint so the next re-delivery compares it directly.
+                con.execute(
+                    "UPDATE load_log SET fingerprint = ? WHERE as_of = ? AND fingerprint = ?",
+                    [fingerprint, as_of, last_fp],
+                )
+                msg += f" (load_log fingerprint upgraded to {FINGERPRINT_VERSION})"
             log.info(msg)
-            return LoadResult(None, as_of, results, skipped=True, message=msg)
+            return LoadResult(None, as_of, results, skipped=True, message=msg), legacy
         raise UserInputError(
             f"a different delivery for {as_of} was already loaded; deliveries are immutable, "
             "load the new one with a later --as-of"
@@ -255,6 +277,7 @@ def _load_in_tx(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
         [load_id, as_of, datetime.now(), str(internal_dir), str(vendor_dir), fingerprint, summary],
     )
-    return LoadResult(
+    result = LoadResult(
         load_id, as_of, results, warnings=warnings, message=f"load {load_id} of {as_of} committed"
     )
+    return result, True
