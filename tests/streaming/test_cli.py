@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
+from riverbed.analytics.streaming import AnswersSettings
 from riverbed.core.cli import root
+from riverbed.core.duckdb_resources import default_memory_limit, resource_statements
+from riverbed.ingestor.streaming._load import _configure
+from riverbed.ingestor.streaming.settings import StreamingSettings
 from tests.streaming.conftest import write_delivery
 
 
@@ -132,3 +137,73 @@ def test_resource_settings_apply_and_bad_ones_are_named(
     monkeypatch.setenv("RIVERBED_INGESTOR_STREAMING_TEMP_DIRECTORY", str(tmp_path / "spill"))
     res = CliRunner().invoke(root, [*args, "--as-of", "2022-01-01", "--warehouse", wh])
     assert res.exit_code == 0, res.output
+
+
+def test_resource_settings_reach_duckdb(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    settings = StreamingSettings(
+        memory_limit="300MB", threads=1, temp_directory=str(tmp_path / "spill")
+    )
+    _configure(con, settings)
+    got = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory'), current_setting('preserve_insertion_order')"
+    ).fetchone()
+    assert got == ("286.1 MiB", 1, str(tmp_path / "spill"), False)
+
+
+def test_default_memory_limit_is_half_the_memory_bounded() -> None:
+    gib = 2**30
+    assert default_memory_limit(2 * gib) == "1024MiB"
+    assert default_memory_limit(64 * gib) == "4096MiB"  # capped: DuckDB alone would take 80 %
+    assert default_memory_limit(300 * 2**20) == "256MiB"  # floor for tiny containers
+
+
+def test_loader_caps_memory_and_spills_next_to_the_warehouse_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("MEMORY_LIMIT", "THREADS", "TEMP_DIRECTORY"):
+        monkeypatch.delenv(f"RIVERBED_INGESTOR_STREAMING_{var}", raising=False)
+    settings = StreamingSettings()
+    assert settings.memory_limit == default_memory_limit()
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    _configure(con, settings, wh)
+    limit, temp = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone() or (None, None)
+    con.close()
+    assert temp == f"{wh}.tmp"
+    mib = int(settings.memory_limit.removesuffix("MiB"))
+    assert limit == (f"{mib / 1024:.1f} GiB" if mib >= 1024 else f"{mib:.1f} MiB")
+
+
+def test_answers_cap_memory_through_their_own_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", raising=False)
+    wh = tmp_path / "wh.duckdb"
+    internal, vendor = write_delivery(tmp_path)
+    runner = CliRunner()
+    args = ["--warehouse", f"duckdb:{wh}"]
+    load_args = ["--internal", str(internal), "--vendor", str(vendor), "--as-of", "2022-01-01"]
+    loaded = runner.invoke(root, ["streaming", "load", *load_args, *args])
+    assert loaded.exit_code == 0, loaded.output
+    assert AnswersSettings().memory_limit == default_memory_limit()
+    # The statements are accepted by the read-only connection the answers open.
+    con = duckdb.connect(str(wh), read_only=True)
+    for stmt in resource_statements(AnswersSettings(memory_limit="300MB", threads=1), wh):
+        con.execute(stmt)
+    got = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory')"
+    ).fetchone()
+    con.close()
+    assert got == ("286.1 MiB", 1, f"{wh}.tmp")
+    monkeypatch.setenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", "lots")
+    bad = runner.invoke(root, ["streaming", "answers", *args])
+    assert bad.exit_code == 1 and "RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT" in bad.output
+    monkeypatch.setenv("RIVERBED_ANALYTICS_STREAMING_MEMORY_LIMIT", "300MB")
+    ok = runner.invoke(root, ["streaming", "answers", "--format", "json", *args])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["q2"]["answer"] == 1

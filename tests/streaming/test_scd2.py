@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from riverbed.core.errors import DataError, UserInputError
 from riverbed.ingestor.streaming import load
-from tests.streaming.conftest import author, book, review, rows, write_delivery
+from tests.streaming.conftest import STREAMS, author, book, review, rows, write_delivery
 
 D1, D2, D3, D4 = date(2022, 1, 1), date(2022, 1, 2), date(2022, 1, 3), date(2022, 1, 4)
 
@@ -33,6 +34,14 @@ def test_insert_update_delete_resurrect(tmp_path: Path) -> None:
     a, b = author("Garland Lynch"), author("Al Hamill", "Armenians")
     r1 = _deliver(tmp_path, wh, D1, authors=[a, b])
     assert r1.by_name("authors").changes["new"] == 2  # type: ignore[attr-defined]
+    assert list(r1.by_name("authors").changes) == [  # type: ignore[attr-defined]
+        "new",
+        "resurrected",
+        "changed",
+        "unchanged",
+        "kept_rejected",
+        "deleted",
+    ]
     assert _versions(wh, "dim_author", "Al Hamill") == [(D1, None, True, False)]
 
     # Update: Al Hamill changes nationality -> old version closed, new one opened.
@@ -178,3 +187,42 @@ def test_rejected_record_keeps_the_current_version(tmp_path: Path) -> None:
     assert rows(wh, "SELECT as_of, reason FROM rejects WHERE severity = 'reject'") == [
         (D2, "pages is not a positive integer: -1")
     ]
+
+
+def test_different_streams_with_the_same_row_count_for_a_loaded_date_refused(
+    tmp_path: Path,
+) -> None:
+    # The streams fingerprint used to hash a column that is NULL for valid records, so it only
+    # counted rows: this re-delivery was skipped as "identical". It differs: refused.
+    wh = tmp_path / "wh.duckdb"
+    _deliver(tmp_path, wh, D1)
+    for change in ({"size_mb": "600"}, {"end_at": "2021-12-25T09:00:00.000+0100"}):
+        streams = [{**STREAMS[0], **change}]
+        with pytest.raises(UserInputError, match="a different delivery for 2022-01-01"):
+            _deliver(tmp_path / str(change), wh, D1, streams=streams)
+    assert rows(wh, "SELECT size_mb, duration_mins FROM fact_stream") == [(500.5, 90.0)]
+    assert _deliver(tmp_path, wh, D1).skipped  # type: ignore[attr-defined]
+
+
+def test_legacy_fingerprint_is_verified_then_upgraded(tmp_path: Path) -> None:
+    wh = tmp_path / "wh.duckdb"
+    _deliver(tmp_path, wh, D1)
+    (fp,) = rows(wh, "SELECT fingerprint FROM load_log")[0]
+    assert isinstance(fp, str) and fp.startswith("v2;")
+    # A warehouse loaded before v2: no prefix, streams part = count + a content-free hash.
+    legacy = ";".join([*fp.split(";")[1:-1], "streams:1:42"])
+
+    def set_fingerprint(value: str) -> None:
+        con = duckdb.connect(str(wh))
+        con.execute("UPDATE load_log SET fingerprint = ?", [value])
+        con.close()
+
+    set_fingerprint(legacy)
+    changed = [{**STREAMS[0], "size_mb": "600"}]
+    with pytest.raises(UserInputError, match="a different delivery"):
+        _deliver(tmp_path / "changed", wh, D1, streams=changed)
+    assert rows(wh, "SELECT fingerprint FROM load_log") == [(legacy,)]
+    same = _deliver(tmp_path, wh, D1)
+    assert same.skipped and "upgraded" in same.message  # type: ignore[attr-defined]
+    assert rows(wh, "SELECT fingerprint FROM load_log") == [(fp,)]
+    assert rows(wh, "SELECT count(*) FROM fact_stream") == [(1,)]

@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from riverbed.analytics.streaming._settings import AnswersSettings
+from riverbed.core.duckdb_resources import resource_statements
 from riverbed.core.errors import UserInputError
 
 __all__ = ["QUESTIONS", "SQL_DIR", "Answer", "compute_answers"]
@@ -45,7 +47,9 @@ def _metadata(text: str, path: Path) -> dict[str, str]:
     return meta
 
 
-def compute_answers(warehouse: Path, as_of: date | None = None) -> list[Answer]:
+def compute_answers(
+    warehouse: Path, as_of: date | None = None, settings: AnswersSettings | None = None
+) -> list[Answer]:
     """Answer q1..q6 from the warehouse, as of a date (default: the current versions)."""
     if not warehouse.is_file():
         raise UserInputError(
@@ -59,6 +63,8 @@ def compute_answers(warehouse: Path, as_of: date | None = None) -> list[Answer]:
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
+        for stmt in resource_statements(settings or AnswersSettings(), warehouse):
+            con.execute(stmt)
         for key in QUESTIONS:
             path = SQL_DIR / f"{key}.sql"
             text = path.read_text(encoding="utf-8")

@@ -10,8 +10,9 @@ import click
 
 from riverbed.analytics.streaming import DEFAULT_WAREHOUSE_NAME
 from riverbed.analytics.streaming._answers import compute_answers
+from riverbed.analytics.streaming._settings import AnswersSettings
 from riverbed.core.errors import UserInputError
-from riverbed.core.settings import RiverbedSettings
+from riverbed.core.settings import RiverbedSettings, load_settings
 from riverbed.core.warehouse import duckdb_warehouse_path
 
 __all__ = ["answers"]
@@ -47,7 +48,7 @@ def answers(
         except ValueError:
             raise UserInputError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
     path = duckdb_warehouse_path(warehouse, settings, DEFAULT_WAREHOUSE_NAME)
-    results = compute_answers(path, day)
+    results = compute_answers(path, day, load_settings(AnswersSettings))
     if fmt == "json":
         click.echo(json.dumps({a.key: a.as_json() for a in results}, indent=2, default=str))
         return

@@ -18,6 +18,7 @@ class Entity:
     stage: str
     table: str | None
     columns: tuple[str, ...]
+    duplicate: str  # what a second valid record with the same natural key duplicates
     header: tuple[str, ...] = ()
     hash_expr: str = "content_hash"
 
@@ -31,6 +32,7 @@ DIMENSIONS: tuple[Entity, ...] = (
         "stg_user",
         "dim_user",
         ("user_id", "natural_key", "email", "first_name", "last_name"),
+        "email",
         header=("first_name", "last_name", "email"),
     ),
     Entity(
@@ -41,6 +43,7 @@ DIMENSIONS: tuple[Entity, ...] = (
         "stg_movie",
         "dim_movie",
         ("movie_id", "natural_key", "title", "duration_mins", "original_language", "size_mb"),
+        "movie title",
         header=("title", "duration_mins", "original_language", "size_mb"),
     ),
     Entity(
@@ -59,6 +62,7 @@ DIMENSIONS: tuple[Entity, ...] = (
             "nationality_labels",
             "nationalities",
         ),
+        "author name",
     ),
     Entity(
         "books",
@@ -68,6 +72,7 @@ DIMENSIONS: tuple[Entity, ...] = (
         "stg_book",
         "dim_book",
         ("book_id", "natural_key", "title", "pages", "author_name", "author_id", "publisher"),
+        "book title",
     ),
     Entity(
         "reviews",
@@ -90,6 +95,7 @@ DIMENSIONS: tuple[Entity, ...] = (
             "updated_at",
             "created_after_updated",
         ),
+        "review key",
     ),
 )
 
@@ -101,6 +107,9 @@ STREAMS = Entity(
     "stg_stream",
     None,
     (),
+    "stream",
     header=("movie_title", "user_email", "size_mb", "start_at", "end_at"),
-    hash_expr="raw",
+    # Every stored field beyond the natural key (user, movie, start instant); start_at_local
+    # carries the UTC offset. (Was `raw`, NULL for valid records: the hash was a row count.)
+    hash_expr="CAST(hash(movie_title, user_email, size_mb, end_at_utc, start_at_local) AS VARCHAR)",
 )

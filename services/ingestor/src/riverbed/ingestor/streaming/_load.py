@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from riverbed.core.duckdb_resources import resource_statements
 from riverbed.core.errors import DataError, UserInputError
 from riverbed.ingestor.streaming._entities import DIMENSIONS, STREAMS, Entity
 from riverbed.ingestor.streaming._sql import run_script, sql_text
@@ -19,6 +20,11 @@ from riverbed.ingestor.streaming.settings import StreamingSettings
 __all__ = ["EntityResult", "LoadResult", "load"]
 
 log = logging.getLogger(__name__)
+
+# The classes of scd2_diff.sql, in the order they are reported.
+CHANGES = ("new", "resurrected", "changed", "unchanged", "kept_rejected", "deleted")
+# Prefix of the load_log fingerprints that hash the streams' content (before: a row count).
+FINGERPRINT_VERSION = "v2"
 
 
 @dataclass
@@ -81,6 +87,15 @@ def _stage(con: duckdb.DuckDBPyConnection, ent: Entity, path: Path) -> EntityRes
     t0 = time.perf_counter()
     try:
         run_script(con, sql_text(ent.stage_sql), {"path": str(path)})
+        if run_script(con, sql_text("duplicates_count"), stage=ent.stage)[0][0]:
+            fmt = "csv" if ent.header else "json"
+            run_script(
+                con,
+                sql_text(f"duplicates_{fmt}"),
+                {"path": str(path), "what": ent.duplicate},
+                stage=ent.stage,
+                columns=", ".join(ent.header),
+            )
     except duckdb.Error as exc:
         raise DataError(f"cannot read {ent.filename}: {exc}", path=str(path)) from exc
     n, bad = con.execute(f"SELECT count(*), count(reason) FROM {ent.stage}").fetchone() or (0, 0)
@@ -89,12 +104,27 @@ def _stage(con: duckdb.DuckDBPyConnection, ent: Entity, path: Path) -> EntityRes
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Return an order-free fingerprint of every staged valid record."""
-    parts = []
+    """Return an order-free fingerprint of every staged valid record (`v2;name:n:h;...`)."""
+    parts = [FINGERPRINT_VERSION]
     for ent in (*DIMENSIONS, STREAMS):
         rows = run_script(con, sql_text("fingerprint"), stage=ent.stage, hash_expr=ent.hash_expr)
         parts.append(f"{ent.name}:{rows[0][0]}:{rows[0][1]}")
     return ";".join(parts)
+
+
+def _same_as_legacy(con: duckdb.DuckDBPyConnection, fingerprint: str, legacy: str) -> bool:
+    """Tell whether this delivery equals the one behind a pre-v2 `legacy` fingerprint.
+
+    The dimension parts are computed as before and compared exactly; the old streams part only
+    holds a trustworthy row count, so the streams must also all be in fact_stream unchanged.
+    """
+    new_parts = fingerprint.split(";")[1:]
+    old_parts = legacy.split(";")
+    if len(new_parts) != len(old_parts) or new_parts[:-1] != old_parts[:-1]:
+        return False
+    if new_parts[-1].split(":")[:2] != old_parts[-1].split(":")[:2]:
+        return False
+    return run_script(con, sql_text("legacy_streams_check"))[0][0] == 0
 
 
 def _last_load(con: duckdb.DuckDBPyConnection) -> tuple[int, date | None, str | None]:
@@ -120,15 +150,13 @@ def _guard_mass_delete(ent: Entity, res: EntityResult, current: int) -> None:
         )
 
 
-def _configure(con: duckdb.DuckDBPyConnection, settings: StreamingSettings) -> None:
+def _configure(
+    con: duckdb.DuckDBPyConnection, settings: StreamingSettings, warehouse: Path | None = None
+) -> None:
     """Apply the DuckDB resource limits (beyond them DuckDB spills to temp_directory)."""
-    if settings.memory_limit:
-        con.execute(f"SET memory_limit = '{settings.memory_limit}'")
-    if settings.threads:
-        con.execute(f"SET threads = {int(settings.threads)}")
-    if settings.temp_directory:
-        quoted = settings.temp_directory.replace("'", "''")
-        con.execute(f"SET temp_directory = '{quoted}'")
+    for stmt in resource_statements(settings, warehouse):
+        con.execute(stmt)
+    con.execute(f"SET preserve_insertion_order = {str(settings.preserve_insertion_order).lower()}")
 
 
 def load(
@@ -145,7 +173,7 @@ def load(
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
-        _configure(con, settings or StreamingSettings())
+        _configure(con, settings or StreamingSettings(), warehouse)
         run_script(con, sql_text("schema"))
         load_id, last, last_fp = _last_load(con)
         if last is not None and as_of < last:
@@ -155,16 +183,13 @@ def load(
             )
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _load_in_tx(
+            result, commit = _load_in_tx(
                 con, paths, as_of, load_id, last, last_fp, internal_dir, vendor_dir
             )
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        if result.skipped:
-            con.execute("ROLLBACK")
-        else:
-            con.execute("COMMIT")
+        con.execute("COMMIT" if commit else "ROLLBACK")
         return result
     finally:
         con.close()
@@ -179,15 +204,23 @@ def _load_in_tx(
     last_fp: str | None,
     internal_dir: Path,
     vendor_dir: Path,
-) -> LoadResult:
-    """Stage, check, merge and log one delivery inside the open transaction."""
+) -> tuple[LoadResult, bool]:
+    """Stage, check, merge and log one delivery inside the open transaction; say to commit."""
     results = [_stage(con, ent, paths[ent.name]) for ent in (*DIMENSIONS, STREAMS)]
     fingerprint = _fingerprint(con)
     if last is not None and as_of == last:
-        if fingerprint == last_fp:
+        legacy = not (last_fp or "").startswith(FINGERPRINT_VERSION + ";")
+        if fingerprint == last_fp or (legacy and _same_as_legacy(con, fingerprint, last_fp or "")):
             msg = f"delivery of {as_of} already loaded with identical content: nothing changed"
+            if legacy:
+                # Store the v2 fingerprint so the next re-delivery compares it directly.
+                con.execute(
+                    "UPDATE load_log SET fingerprint = ? WHERE as_of = ? AND fingerprint = ?",
+                    [fingerprint, as_of, last_fp],
+                )
+                msg += f" (load_log fingerprint upgraded to {FINGERPRINT_VERSION})"
             log.info(msg)
-            return LoadResult(None, as_of, results, skipped=True, message=msg)
+            return LoadResult(None, as_of, results, skipped=True, message=msg), legacy
         raise UserInputError(
             f"a different delivery for {as_of} was already loaded; deliveries are immutable, "
             "load the new one with a later --as-of"
@@ -197,7 +230,8 @@ def _load_in_tx(
         t0 = time.perf_counter()
         assert ent.table is not None
         diff = run_script(con, sql_text("scd2_diff"), table=ent.table, stage=ent.stage)
-        res.changes = {str(k): int(v) for k, v in diff}
+        counts = {str(k): int(v) for k, v in diff}
+        res.changes = {k: counts[k] for k in CHANGES}
         current = res.changes.get("changed", 0) + res.changes.get("unchanged", 0)
         _guard_mass_delete(ent, res, current + res.changes.get("deleted", 0))
         run_script(
@@ -219,15 +253,14 @@ def _load_in_tx(
         log.info("merged %s: %s", ent.table, res.changes)
     streams = results[-1]
     t0 = time.perf_counter()
-    known = run_script(con, sql_text("streams_known"))[0][0]
     run_script(
         con,
         sql_text("rejects"),
         {**params, "source_file": str(paths["streams"])},
         stage="stg_stream",
     )
-    run_script(con, sql_text("streams_insert"), params)
-    streams.changes = {"new": streams.records - streams.rejected - known, "already_loaded": known}
+    new = run_script(con, sql_text("streams_insert"), params)[0][0]
+    streams.changes = {"new": new, "already_loaded": streams.records - streams.rejected - new}
     streams.seconds += time.perf_counter() - t0
     warn_before = con.execute("SELECT count(*) FROM rejects").fetchone()
     run_script(
@@ -244,6 +277,7 @@ def _load_in_tx(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
         [load_id, as_of, datetime.now(), str(internal_dir), str(vendor_dir), fingerprint, summary],
     )
-    return LoadResult(
+    result = LoadResult(
         load_id, as_of, results, warnings=warnings, message=f"load {load_id} of {as_of} committed"
     )
+    return result, True

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from riverbed.core.duckdb_resources import DuckDBResourceSettings
 
 __all__ = ["StreamingSettings"]
 
 
-class StreamingSettings(BaseSettings):
-    """DuckDB resources of a load: cap them to fit the container it runs in."""
+class StreamingSettings(DuckDBResourceSettings):
+    """DuckDB resources of a load: cap them to fit the container it runs in.
+
+    memory_limit defaults to half the memory available (cgroup-aware), 256 MiB to 4 GiB;
+    beyond it DuckDB spills to temp_directory (default `<warehouse>.tmp`).
+    """
 
     model_config = SettingsConfigDict(env_prefix="RIVERBED_INGESTOR_STREAMING_", extra="ignore")
 
-    memory_limit: str | None = Field(
-        None, pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", description="e.g. 8GB"
+    preserve_insertion_order: bool = Field(
+        False, description="false lets DuckDB write staged and merged rows in any order"
     )
-    threads: int | None = Field(None, ge=1, le=256)
-    temp_directory: str | None = None

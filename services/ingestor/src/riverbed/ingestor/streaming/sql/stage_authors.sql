@@ -37,16 +37,10 @@ checked AS (
                 THEN 'nationalities is not an array'
         END AS bad
     FROM parsed
-),
-keyed AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY name) AS first_no
-    FROM checked
 )
 SELECT
     record_no,
-    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
+    CASE WHEN bad IS NOT NULL THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     name AS natural_key,
     md5(name) AS author_id,
     name,
@@ -62,9 +56,5 @@ SELECT
     ) AS nationalities,
     md5(concat_ws('|', name, coalesce(birth_raw, ''), coalesce(died_raw, ''),
         array_to_string(labels, ','))) AS content_hash,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate author name (first delivered as record ' || first_no || ')' END
-    ) AS reason
-FROM keyed;
+    bad AS reason
+FROM checked;

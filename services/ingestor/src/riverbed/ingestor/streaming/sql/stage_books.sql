@@ -30,16 +30,10 @@ checked AS (
             WHEN author_name IS NULL THEN 'author is missing or blank'
         END AS bad
     FROM parsed
-),
-keyed AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY title_key) AS first_no
-    FROM checked
 )
 SELECT
     record_no,
-    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
+    CASE WHEN bad IS NOT NULL THEN CAST(json(raw_json) AS VARCHAR) END AS raw,
     title_key AS natural_key,
     md5(title_key) AS book_id,
     title,
@@ -49,9 +43,5 @@ SELECT
     publisher,
     md5(concat_ws('|', title, coalesce(pages_raw, ''), author_name, coalesce(publisher, '')))
         AS content_hash,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate book title (first delivered as record ' || first_no || ')' END
-    ) AS reason
-FROM keyed;
+    bad AS reason
+FROM checked;

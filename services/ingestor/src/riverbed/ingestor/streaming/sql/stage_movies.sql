@@ -27,12 +27,6 @@ checked AS (
                 THEN 'size_mb is not a non-negative number: ' || size_mb
         END AS bad
     FROM raw
-),
-keyed AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY title_key) AS first_no
-    FROM checked
 )
 SELECT
     record_no,
@@ -45,9 +39,5 @@ SELECT
     size_mb,
     md5(concat_ws('|', title, duration_raw, coalesce(original_language, ''),
         coalesce(size_raw, ''))) AS content_hash,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate movie title (first delivered on line ' || (first_no + 1) || ')' END
-    ) AS reason
-FROM keyed;
+    bad AS reason
+FROM checked;

@@ -60,16 +60,10 @@ keyed AS (
         concat_ws('|', user_email, movie_key, strftime(start_at_utc, '%Y-%m-%dT%H:%M:%S.%g'))
             AS stream_key
     FROM checked
-),
-firsts AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY stream_key) AS first_no
-    FROM keyed
 )
 SELECT
     record_no,
-    CASE WHEN bad IS NOT NULL OR record_no <> first_no THEN concat_ws(',', title_raw, email_raw, size_raw, start_raw, end_raw) END AS raw,
+    CASE WHEN bad IS NOT NULL THEN concat_ws(',', title_raw, email_raw, size_raw, start_raw, end_raw) END AS raw,
     stream_key AS natural_key,
     md5(stream_key) AS stream_id,
     user_id,
@@ -85,9 +79,5 @@ SELECT
     size_mb,
     size_mb / 1000.0 AS size_gb,
     size_mb * 1000000.0 / 1073741824.0 AS size_gib,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate stream (first delivered on line ' || (first_no + 1) || ')' END
-    ) AS reason
-FROM firsts;
+    bad AS reason
+FROM keyed;

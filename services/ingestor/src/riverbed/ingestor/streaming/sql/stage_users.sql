@@ -17,12 +17,6 @@ checked AS (
                 THEN 'email is not an e-mail address: ' || email
         END AS bad
     FROM raw
-),
-keyed AS (
-    SELECT
-        *,
-        min(record_no) FILTER (WHERE bad IS NULL) OVER (PARTITION BY email) AS first_no
-    FROM checked
 )
 SELECT
     record_no,
@@ -33,9 +27,5 @@ SELECT
     first_name,
     last_name,
     md5(concat_ws('|', email, coalesce(first_name, ''), coalesce(last_name, ''))) AS content_hash,
-    coalesce(
-        bad,
-        CASE WHEN record_no <> first_no
-            THEN 'duplicate email (first delivered on line ' || (first_no + 1) || ')' END
-    ) AS reason
-FROM keyed;
+    bad AS reason
+FROM checked;
