@@ -10,6 +10,7 @@ import pwd
 import shutil
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -119,11 +120,24 @@ class DatabaseAdmin:
 class LocalPostgres(DatabaseAdmin):
     """A Postgres cluster in `data_dir`, listening on 127.0.0.1:`port`, wal_level=logical."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, *, fast: bool = False) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        fast: bool = False,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
+        """`settings` are server options given on the command line at start (`-c name=value`).
+
+        They override the defaults below and anything set with ALTER SYSTEM, which the command
+        line always beats (shared_buffers=256MB here made a later ALTER SYSTEM a silent no-op).
+        """
         self.data_dir = data_dir.absolute()
         self.pgdata = self.data_dir / "pgdata"
         self.state_file = self.data_dir / "postgres.json"
         self.fast = fast
+        self.settings = dict(settings or {})
         self.user = "postgres"
         saved = self._read_state()
         self.port = port or saved.get("port") or free_port()
@@ -152,18 +166,18 @@ class LocalPostgres(DatabaseAdmin):
             )
         if port_open(self.port):
             self.port = free_port()
-        options = [
-            "-h 127.0.0.1",
-            f"-p {self.port}",
-            f"-k {self.pgdata}",
-            "-c wal_level=logical",
-            "-c max_replication_slots=32",
-            "-c max_wal_senders=32",
-            "-c max_connections=200",
-            "-c shared_buffers=256MB",
-        ]
+        server = {
+            "wal_level": "logical",
+            "max_replication_slots": "32",
+            "max_wal_senders": "32",
+            "max_connections": "200",
+            "shared_buffers": "256MB",
+        }
         if self.fast:
-            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+            server |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+        server |= self.settings
+        options = ["-h 127.0.0.1", f"-p {self.port}", f"-k {self.pgdata}"]
+        options += [f"-c {name}={value}" for name, value in server.items()]
         log_file = self.data_dir / "postgres.log"
         if self.system_user:
             log_file.touch()
