@@ -3,10 +3,18 @@
     uv run python bench/dsr_ingest.py                 # 10 million lines
     uv run python bench/dsr_ingest.py --lines 100000000
     uv run python bench/dsr_ingest.py --lines 1000000 --small 100000
+    uv run python bench/dsr_ingest.py --repeat 0            # worst case only (all dsp_ids new)
 
 Prints lines/s of `import_dsr` into a fresh embedded Postgres, the rate of a bare COPY of the
 same decompressed data into an index-free table (the ceiling) and the ratio, DuckDB's own
 reader into a table, and the importer's peak RSS at two file sizes (it must not grow).
+
+The big file's dsp_ids are all new (worst case). With --repeat R (default 0.9) a second file of
+the same size for the next period follows, in which a share R of the lines repeat the big
+file's dsp_ids, as real DSRs do month to month; its rate is reported too.
+
+Server settings are passed on the postgres command line (ALTER SYSTEM loses to it) and the
+effective values are printed with SHOW.
 """
 
 from __future__ import annotations
@@ -36,15 +44,25 @@ _TUNED = [
 _NAME = "Spotify_SpotifyPremium_ES_EUR_{start}-{end}.tsv.gz"
 
 
-def _file(cache: Path, lines: int, period: tuple[str, str]) -> Path:
+def _file(cache: Path, lines: int, period: tuple[str, str], repeat: float | None = None) -> Path:
+    """Generate (once) the bench file of `lines` lines for `period`.
+
+    With `repeat`, the file is the next period of the file of the same size: that share of its
+    lines repeat its dsp_ids (2 % of the lines are shared by every generated file anyway).
+    """
     from riverbed.data.dsr import write_dsr
 
-    path = cache / f"{lines}" / _NAME.format(start=period[0], end=period[1])
+    folder = f"{lines}" if repeat is None else f"{lines}-repeat{repeat:g}"
+    path = cache / folder / _NAME.format(start=period[0], end=period[1])
     if not path.exists():
         started = time.perf_counter()
         print(f"generating {lines:,} lines into {path} ...", flush=True)
         tmp = path.with_suffix(".part")
-        write_dsr(tmp, lines, seed=42, salt=lines)
+        if repeat is None:
+            write_dsr(tmp, lines, seed=42, salt=lines)
+        else:
+            fresh = (1 - repeat) / (1 - 0.02)
+            write_dsr(tmp, lines, seed=42, salt=lines, variant=1, fresh=fresh, fresh_salt=-lines)
         tmp.rename(path)
         print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
     return path
@@ -90,6 +108,11 @@ def _import(url: str, path: Path) -> dict[str, float]:
     if data["status"] != "ingested":
         raise SystemExit(f"import failed: {data['error']}")
     return data
+
+
+def _show(admin_connect: Callable[[str], Any], names: list[str]) -> str:
+    with admin_connect("postgres") as conn:
+        return " ".join(f"{n}={conn.execute(f'SHOW {n}').fetchone()[0]}" for n in names)
 
 
 def _bare_copy(admin_connect: Callable[[str], Any], plain: Path) -> float:
@@ -151,6 +174,12 @@ def main() -> None:
         help="server setting for bulk loads (repeatable; default: " + " ".join(_TUNED) + ")",
     )
     parser.add_argument("--untuned", action="store_true", help="keep the embedded defaults")
+    parser.add_argument(
+        "--repeat",
+        type=float,
+        default=0.9,
+        help="share of the big file's dsp_ids repeated by a next-period file (0: skip it)",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -163,22 +192,23 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}  lines: {args.lines:,} (small: {args.small:,})", flush=True)
     small = _file(args.cache, args.small, ("20200101", "20200131"))
     big = _file(args.cache, args.lines, ("20200201", "20200229"))
+    nxt = (
+        _file(args.cache, args.lines, ("20200301", "20200331"), args.repeat)
+        if args.repeat
+        else None
+    )
+    settings = [] if args.untuned else (args.pg_setting or _TUNED)
+    server = dict(item.split("=", 1) for item in settings)
     with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
-        pg = LocalPostgres(Path(tmp)).start()
-        settings = [] if args.untuned else (args.pg_setting or _TUNED)
-        if settings:
-            with pg.connect() as conn:
-                for item in settings:
-                    name, value = item.split("=", 1)
-                    conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
-            pg.stop()
-            pg.start()
-        print(f"postgres settings: {' '.join(settings) or 'embedded defaults'}", flush=True)
+        pg = LocalPostgres(Path(tmp), settings=server).start()
+        shown = _show(pg.connect, sorted({"shared_buffers", "temp_buffers", "work_mem", *server}))
+        print(f"postgres settings (effective): {shown}", flush=True)
         try:
             url = pg.create_database("bench")
             upgrade(url)
             s = _import(url, small)
             b = _import(url, big)
+            r = _import(url, nxt) if nxt else None
             plain = Path(tmp) / "plain.tsv"
             with gzip.open(big, "rb") as src, plain.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
@@ -195,9 +225,16 @@ def main() -> None:
         f"postgres bare COPY: {bare_rate:12,.0f} lines/s  ({bare:.1f} s, decompressed file, no index)"
     )
     print(f"ratio             : {rate / bare_rate:12.0%}")
+    if r is not None:
+        r_rate = args.lines / r["seconds"]
+        print(
+            f"import, {args.repeat:.0%} repeat: {r_rate:12,.0f} lines/s  ({r['seconds']:.1f} s; "
+            f"ratio to bare COPY {r_rate / bare_rate:.0%})"
+        )
     print(
         f"peak RSS importer : {s['peak_rss_mb']:8.0f} MB at {args.small:,} lines, "
         f"{b['peak_rss_mb']:.0f} MB at {args.lines:,} lines"
+        + (f", {r['peak_rss_mb']:.0f} MB repeat" if r is not None else "")
     )
     if not args.no_duckdb:
         d = _duckdb(big, args.lines)

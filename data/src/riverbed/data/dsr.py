@@ -186,10 +186,22 @@ def _pools(seed: int) -> tuple[list[str], list[str], list[str]]:
 
 
 def generate_lines(
-    lines: int, *, seed: int = 0, salt: int = 1, shared: float = 0.02, variant: int = 0
+    lines: int,
+    *,
+    seed: int = 0,
+    salt: int = 1,
+    shared: float = 0.02,
+    variant: int = 0,
+    fresh: float = 0.0,
+    fresh_salt: int = 0,
 ) -> Iterator[str]:
-    """Yield `lines` data lines (no header, no line ending)."""
+    """Yield `lines` data lines (no header, no line ending).
+
+    `fresh` > 0 gives that share of the unshared lines (spread evenly) new dsp_ids drawn with
+    `fresh_salt`, the rest keep those of `salt`: the next period of the same catalogue.
+    """
     rng = random.Random(seed * 7919 + salt)
+    cut = int(fresh * 1_000_003)
     titles, artists, isrcs = _pools(seed)
     shared_n = int(lines * shared)
     rand, bits = rng.random, rng.getrandbits
@@ -201,7 +213,8 @@ def generate_lines(
             if variant and i % 7 == 0:
                 title = f"{title} (version {variant})"
         else:
-            ident = dsp_id(i, salt)
+            renewed = fresh and (i * 2654435761) % 1_000_003 < cut
+            ident = dsp_id(i, fresh_salt if renewed else salt)
             title, artist, isrc = titles[bits(12)], artists[bits(12)], isrcs[bits(12)]
         roll = rand()
         if roll < 0.125:
@@ -224,12 +237,22 @@ def write_dsr(
     salt: int = 1,
     shared: float = 0.02,
     variant: int = 0,
+    fresh: float = 0.0,
+    fresh_salt: int = 0,
     compresslevel: int = 1,
     block: int = 10_000,
 ) -> Path:
     """Write a gzip DSR with CRLF line endings to `path`, streaming in blocks."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    gen = generate_lines(lines, seed=seed, salt=salt, shared=shared, variant=variant)
+    gen = generate_lines(
+        lines,
+        seed=seed,
+        salt=salt,
+        shared=shared,
+        variant=variant,
+        fresh=fresh,
+        fresh_salt=fresh_salt,
+    )
     with gzip.GzipFile(path, "wb", compresslevel=compresslevel, mtime=0) as out:
         out.write((HEADER + "\r\n").encode())
         buf: list[str] = []
