@@ -86,11 +86,12 @@ def _workload(senv: SyncEnv, stop: threading.Event) -> None:
 
 # Stalls seen before came from the transport: Pub/Sub orders per key only, so a TRUNCATE (no
 # key) could arrive after newer rows and one key's changes could arrive reversed (collapse()
-# now orders by LSN); ordering keys are now unique per table. Still unexplained: under CI load,
-# some runs stall with changes that never reach the consumer, always together with the Java
-# publisher's "Attempted to publish batch with zero messages" warning in Debezium Server's log
-# (pstest or the publisher losing a batch). Each rerun builds a fresh pipeline.
-@pytest.mark.flaky(reruns=2)
+# now orders by LSN); ordering keys are now unique per table. Under load the Java publisher in
+# Debezium Server sometimes loses a batch ("Attempted to publish batch with zero messages",
+# like googleapis/java-pubsub#2377): the publish timeout fails the engine and the supervisor
+# restarts it (4 of 8 runs at load 4-6 went through that, all passed). One rerun is a safety
+# net on a fresh pipeline.
+@pytest.mark.flaky(reruns=1)
 def test_debezium_server_pubsub_to_bigquery(
     pg_url: str,
     tmp_path: Path,
