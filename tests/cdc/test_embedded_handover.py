@@ -1,0 +1,150 @@
+"""The embedded handover: BatchJson (payloads, schemas once) equals Debezium's JSON format."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from riverbed.core.cdc import ChangeEvent
+from riverbed.core.settings import load_settings
+from riverbed.ingestor.sync.capture import prepare_source
+from riverbed.ingestor.sync.settings import SyncSettings
+from riverbed.ingestor.sync.sources import _jvm
+from riverbed.ingestor.sync.sources._jvm import _Schemas, compile_consumer, read_batch
+from riverbed.ingestor.sync.sources.embedded import EmbeddedSource
+
+US, RS = "\x1f", "\x1e"
+
+# every kind of column the mirror types, NULLs, defaults, escapes and non-ASCII text
+_TABLE = """
+CREATE TABLE typed (
+    id bigint PRIMARY KEY,
+    small smallint, big bigint, amount numeric(12, 3), free numeric, ratio real,
+    precise double precision, flag boolean DEFAULT true, name varchar(40), body text,
+    day date, at_time time, at timestamp, at_tz timestamptz, doc jsonb, uid uuid,
+    raw bytea, tags text[], counts int[], kind char(3), dflt integer DEFAULT 7
+)
+"""
+_ROWS = """
+INSERT INTO typed VALUES
+ (1, -32768, 9223372036854775807, 123456789.125, 0.000000001, 1.5, 2.25e-300, false,
+  'quote " back \\ tab \t nl \n', 'Zoë 東京 ☃ \x01', '2021-12-25', '23:59:59.999999',
+  '2021-12-25 07:00:00.5', '2021-12-25 07:00:00+01', '{"a": [1, "x"]}',
+  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x00ff10', '{"a","b c"}', '{1,NULL,3}', 'ab', 1),
+ (2, NULL, NULL, NULL, NULL, 'NaN', '-Infinity', NULL, NULL, '', NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, '{}', NULL, NULL, NULL),
+ (3, 0, 0, -0.001, 12345678901234567890.123456789, 0, 0, true, 'x', 'y', '1970-01-01',
+  '00:00', '1900-01-01 00:00', '2262-04-11 23:47:16+00', 'null', NULL, '', NULL, '{}', 'z',
+  DEFAULT)
+"""
+_CHANGES = [
+    "UPDATE typed SET body = 'changed ☃', amount = amount + 1 WHERE id = 1",
+    "UPDATE typed SET small = 5, free = NULL WHERE id = 2",
+    "DELETE FROM typed WHERE id = 3",
+    "ALTER TABLE typed ADD COLUMN later numeric(5, 2)",
+    "INSERT INTO typed (id, later) VALUES (4, 1.25)",
+]
+
+
+def test_read_batch_registers_schemas_and_keeps_empty_fields_as_none() -> None:
+    schemas = _Schemas()
+    batch = RS.join(
+        [
+            f'S{US}0{US}{{"type":"struct"}}',
+            f'E{US}t.public.a{US}{{"id":1}}{US}0{US}{{"op":"c"}}{US}0',
+            f'E{US}t.public.a{US}{{"id":1}}{US}0{US}{US}',  # tombstone
+            f'S{US}1{US}{{"type":"int32"}}',
+            f'E{US}t.public.b{US}{US}{US}{{"op":"c"}}{US}1',  # keyless table
+        ]
+    )
+    assert list(read_batch(batch, schemas)) == [
+        ("t.public.a", '{"id":1}', '{"op":"c"}', '{"type":"struct"}', '{"type":"struct"}'),
+        ("t.public.a", '{"id":1}', None, '{"type":"struct"}', None),
+        ("t.public.b", None, '{"op":"c"}', None, '{"type":"int32"}'),
+    ]
+    # a schema sent in an earlier batch is known by its id
+    assert list(read_batch(f'E{US}t.public.b{US}{US}{US}{{"op":"u"}}{US}1', schemas)) == [
+        ("t.public.b", None, '{"op":"u"}', None, '{"type":"int32"}')
+    ]
+
+
+def _settings(home: Path, slot: str, batch_json: bool) -> SyncSettings:
+    return load_settings(
+        SyncSettings,
+        home=home,
+        metrics_port=0,
+        slot_name=slot,
+        publication_name=slot,
+        tables=("typed",),
+        batch_json=batch_json,
+        heartbeat_interval_ms=600_000,
+    )
+
+
+def _capture(settings: SyncSettings, expected: int) -> list[ChangeEvent]:
+    source = EmbeddedSource(settings)
+    events: list[ChangeEvent] = []
+    try:
+        for batch in source.batches(idle_timeout=0.5):
+            if batch is not None:
+                assert not batch.dead_letters, batch.dead_letters
+                events += batch.events
+                batch.commit()
+            if len(events) >= expected:
+                break
+    finally:
+        source.close()
+    return events
+
+
+def _view(e: ChangeEvent) -> tuple[Any, ...]:
+    cols = tuple((c.name, c.type, c.logical, c.parameters) for c in e.columns or ())
+    # a snapshot's position and transaction are its slot's own
+    where = None if e.snapshot else (e.lsn, e.tx_id, e.commit_ts)
+    return (e.table, e.op, e.key, e.before, e.after, where, e.snapshot, cols)
+
+
+@pytest.mark.postgres
+def test_batch_json_and_debezium_json_deliver_the_same_events(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(_TABLE)
+        conn.execute(_ROWS)
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    caplog.set_level(logging.INFO, logger="riverbed.ingestor.sync.sources._jvm")
+    fast = _settings(tmp_path / "fast", "handover_fast", batch_json=True)
+    slow = _settings(tmp_path / "slow", "handover_slow", batch_json=False)
+    for s in (fast, slow):
+        prepare_source(s)
+    snapshots = [_capture(fast, 3), _capture(slow, 3)]
+    with psycopg.connect(plain, autocommit=True) as conn:
+        for stmt in _CHANGES:
+            conn.execute(stmt)
+    streamed = [_capture(fast, 4), _capture(slow, 4)]
+    assert "hands over batches of payloads" in caplog.text
+    assert "hands over JSON per record" in caplog.text
+    classes = compile_consumer()
+    assert classes is not None and (classes / "riverbed" / "BatchJson.class").exists()
+    for by_batch, by_record in (snapshots, streamed):
+        assert len(by_batch) == len(by_record)
+        for a, b in zip(by_batch, by_record, strict=True):
+            assert _view(a) == _view(b)
+    row1 = next(e for e in snapshots[0] if e.key == {"id": 1})
+    assert row1.after is not None and row1.after["body"] == "Zoë 東京 ☃ \x01"
+    assert str(row1.after["amount"]) == "123456789.125"
+    later = streamed[0][-1]
+    assert later.op == "c" and later.after is not None and str(later.after["later"]) == "1.25"
+
+
+def test_without_javac_there_is_no_consumer_to_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_jvm, "_javac", lambda: None)
+    assert compile_consumer(tmp_path) is None  # the engine then uses Debezium's JSON format
+    assert not any(tmp_path.iterdir())
