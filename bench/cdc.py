@@ -11,6 +11,9 @@ For each source it prints:
     uv run python bench/cdc.py [--source embedded|kafka|all] [--changes 200000]
                                [--rate 5000] [--seconds 20]
 
+The embedded source hands batches over with BatchJson when `javac` exists; set
+RIVERBED_INGESTOR_BATCH_JSON=false to measure Debezium's JSON format instead.
+
 The Kafka section comes from `bench/cdc_kafka.py` (`kafka_figures()`, and `kafka_latency()`
 when it exists): add Kafka-specific setup there, not here.
 """
