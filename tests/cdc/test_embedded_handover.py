@@ -148,3 +148,12 @@ def test_without_javac_there_is_no_consumer_to_load(
     monkeypatch.setattr(_jvm, "_javac", lambda: None)
     assert compile_consumer(tmp_path) is None  # the engine then uses Debezium's JSON format
     assert not any(tmp_path.iterdir())
+
+
+def test_a_javac_that_fails_falls_back_to_the_json_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(_jvm, "_javac", lambda: "/bin/false")
+    assert compile_consumer(tmp_path) is None
+    assert "using Debezium's JSON format" in caplog.text
+    assert not any(tmp_path.iterdir())

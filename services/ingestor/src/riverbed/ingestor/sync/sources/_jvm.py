@@ -61,9 +61,16 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     tmp.parent.mkdir(parents=True, exist_ok=True)
     classpath = str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*")
     cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, str(_SOURCE)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
-    if done.returncode != 0:
-        raise ServiceError(f"compiling {_SOURCE.name} failed: {done.stderr.strip()}")
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocess.CompletedProcess(cmd, 1, "", str(exc))
+    if done.returncode != 0:  # e.g. a javac older than 17: the JSON format still works
+        shutil.rmtree(tmp, ignore_errors=True)
+        log.warning(
+            "compiling %s failed, using Debezium's JSON format: %s", _SOURCE, done.stderr.strip()
+        )
+        return None
     try:
         tmp.rename(out)
     except OSError:  # another process compiled it first
