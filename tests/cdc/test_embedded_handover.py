@@ -14,7 +14,7 @@ from riverbed.core.settings import load_settings
 from riverbed.ingestor.sync.capture import prepare_source
 from riverbed.ingestor.sync.settings import SyncSettings
 from riverbed.ingestor.sync.sources import _jvm
-from riverbed.ingestor.sync.sources._jvm import _Schemas, compile_consumer, read_batch
+from riverbed.ingestor.sync.sources._jvm import compile_consumer, read_batch
 from riverbed.ingestor.sync.sources.embedded import EmbeddedSource
 
 US, RS = "\x1f", "\x1e"
@@ -51,7 +51,7 @@ _CHANGES = [
 
 
 def test_read_batch_registers_schemas_and_keeps_empty_fields_as_none() -> None:
-    schemas = _Schemas()
+    schemas: dict[str, str] = {}
     batch = RS.join(
         [
             f'S{US}0{US}{{"type":"struct"}}',

@@ -1,10 +1,11 @@
 """Build the embedded Debezium engine and the handover of its batches to Python.
 
 With a JDK, `riverbed.BatchJson` (`java/`, compiled once with `javac` into
-`~/.cache/riverbed/java/<digest>/`, or under `$XDG_CACHE_HOME`) takes Debezium's Connect records and hands over each batch as one
-string of JSON payloads, each table's schema written once. Without `javac` (a JRE only),
-Debezium's JSON format is used: Kafka's JsonConverter writes the whole schema into every event
-and Python reads the records one JNI call at a time, about half as fast.
+`~/.cache/riverbed/java/<digest>/`, or under `$XDG_CACHE_HOME`) takes Debezium's Connect
+records and hands over each batch as one string of JSON payloads, each table's schema written
+once. Without `javac` (a JRE only), Debezium's JSON format is used: Kafka's JsonConverter
+writes the whole schema into every event and Python reads the records one JNI call at a time,
+about half as fast.
 """
 
 from __future__ import annotations
@@ -78,16 +79,8 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     return out
 
 
-class _Schemas:
-    """The schema texts BatchJson sent so far, by id (one engine's lifetime)."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, str] = {}
-
-
-def read_batch(batch: str, schemas: _Schemas) -> Iterator[Record]:
-    """Yield the events of a BatchJson batch, registering the schemas it defines."""
-    by_id = schemas.by_id
+def read_batch(batch: str, by_id: dict[str, str]) -> Iterator[Record]:
+    """Yield the events of a BatchJson batch; `by_id` gathers the schema texts it defines."""
     for rec in batch.split(_RS):
         fields = rec.split(_US)
         if fields[0] == "S":
@@ -106,7 +99,7 @@ def read_batch(batch: str, schemas: _Schemas) -> Iterator[Record]:
 def _batch_consumer(on_batch: OnBatch) -> Any:
     import jpype
 
-    schemas = _Schemas()
+    schemas: dict[str, str] = {}  # by id, as BatchJson sent them (one engine's lifetime)
 
     @jpype.JImplements("riverbed.BatchJson$Handler")
     class Handler:
