@@ -85,6 +85,10 @@ class Sink(ABC):
     CONCURRENT_READERS: ClassVar[bool] = True
     # Every table a snapshot covers (set by the apply loop when the source knows it).
     snapshot_scope: tuple[str, ...] = ()
+    # The pending snapshot: its LSN per table seen so far (per instance, made on first use),
+    # and whether finish_snapshot() declared it ended.
+    _snapshot_seen: dict[str, int] | None = None
+    _snapshot_idle: bool = False
 
     @abstractmethod
     def positions(self) -> dict[str, Position]:
@@ -117,15 +121,15 @@ class Sink(ABC):
         went idle (Debezium marks no last record when the last table is empty). Call
         `snapshot_reconciled()` once the batch that reconciles them committed.
         """
-        seen: dict[str, int] = self.__dict__.setdefault("_snapshot_seen", {})
+        if self._snapshot_seen is None:
+            self._snapshot_seen = {}
+        seen = self._snapshot_seen
         if any(tc.snapshot_first for tc in changes):
             seen.clear()
         for tc in changes:
             if tc.snapshot_lsn is not None:
                 seen[tc.table] = tc.snapshot_lsn
-        ended = self.__dict__.get("_snapshot_idle", False) or any(
-            tc.snapshot_last or tc.streamed for tc in changes
-        )
+        ended = self._snapshot_idle or any(tc.snapshot_last or tc.streamed for tc in changes)
         if not seen or not ended:
             return None
         lsn = max(seen.values())
@@ -134,7 +138,7 @@ class Sink(ABC):
 
     def snapshot_pending(self) -> bool:
         """Tell whether snapshot records arrived whose snapshot has not been reconciled."""
-        return bool(self.__dict__.get("_snapshot_seen"))
+        return bool(self._snapshot_seen)
 
     def finish_snapshot(self) -> None:
         """Reconcile the pending snapshot now (the source is idle: it has ended)."""
@@ -148,7 +152,8 @@ class Sink(ABC):
 
     def snapshot_reconciled(self) -> None:
         """Forget the tables of the snapshot that just ended."""
-        self.__dict__.setdefault("_snapshot_seen", {}).clear()
+        if self._snapshot_seen:
+            self._snapshot_seen.clear()
 
     def describe(self) -> str:
         """Return where this sink writes (a file, a dataset), for logs."""
