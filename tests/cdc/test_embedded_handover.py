@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,24 @@ def test_a_javac_that_fails_falls_back_to_the_json_format(
     assert compile_consumer(tmp_path) is None
     assert "using Debezium's JSON format" in caplog.text
     assert not any(tmp_path.iterdir())
+
+
+def test_java_garbage_collections_do_not_run_full_python_collections() -> None:
+    import jpype
+
+    _jvm.start_jvm(["-Xmx256m"])  # the JVM of this test process, started once
+    full: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.callbacks.append(count)
+    try:
+        for _ in range(3):
+            jpype.JClass("java.lang.System").gc()
+            time.sleep(0.4)  # JPype's reference queue notices a Java GC within 0.25 s
+    finally:
+        gc.callbacks.remove(count)
+    # JPype's default bridge answers every Java GC with gc.collect(): 3 full collections here
+    assert full == []

