@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -34,8 +34,6 @@ def table_from_topic(topic: str | None) -> tuple[str, str] | None:
 def _load(raw: bytes | str | None, what: str) -> Any:
     if raw is None:
         return None
-    if isinstance(raw, str):
-        raw = raw.encode()
     if not raw:
         return None
     try:
@@ -47,7 +45,18 @@ def _load(raw: bytes | str | None, what: str) -> Any:
 _MARK = ',"payload":'
 _ROUTER_KEY = "__dbz__physicalTableIdentifier"
 _Decoders = tuple[tuple[str, Column, Any], ...]
-_SCHEMAS: dict[str, tuple[tuple[Column, ...] | None, _Decoders | None, Any]] = {}
+
+
+class _Schema(NamedTuple):
+    """A parsed Connect schema: the envelope's row columns, or a key struct's own fields."""
+
+    doc: Any
+    row_columns: tuple[Column, ...] | None = None
+    row_decoders: _Decoders | None = None
+    struct_decoders: _Decoders | None = None  # a key struct's fields
+
+
+_SCHEMAS: dict[str, _Schema] = {}
 
 
 def _decoders(cols: tuple[Column, ...] | None) -> _Decoders | None:
@@ -56,48 +65,54 @@ def _decoders(cols: tuple[Column, ...] | None) -> _Decoders | None:
     return tuple((c.name, c, decoder_for(c)) for c in cols)
 
 
-def _schema_entry(schema_text: str) -> tuple[tuple[Column, ...] | None, _Decoders | None, Any]:
-    """Return (row columns, row decoders, schema document) of a schema JSON text, cached."""
+def _describe(doc: Any) -> _Schema:
+    if not isinstance(doc, dict):
+        return _Schema(doc)
+    cols = _row_columns(doc)
+    return _Schema(doc, cols, _decoders(cols), _decoders(_columns(doc)))
+
+
+def _schema_entry(schema_text: str) -> _Schema:
+    """Return the parsed schema of a schema JSON text, cached by its text."""
     cached = _SCHEMAS.get(schema_text)
     if cached is None:
-        schema = orjson.loads(schema_text)
-        cols = _row_columns(schema) if isinstance(schema, dict) else None
-        cached = (cols, _decoders(cols), schema)
+        cached = _describe(orjson.loads(schema_text))
         if len(_SCHEMAS) > 512:
             _SCHEMAS.clear()
         _SCHEMAS[schema_text] = cached
     return cached
 
 
+_NO_SCHEMA = _Schema(None)
+
+
 def _fast_load(
     raw: bytes | str | None, what: str, schema_text: str | None = None
-) -> tuple[Any, Any, tuple[Column, ...] | None, _Decoders | None]:
+) -> tuple[Any, _Schema]:
     """Parse JsonConverter output; the schema part is parsed once per distinct schema text.
 
     With `schema_text`, `raw` is the payload alone (written without schema) and the schema
-    comes separately. Returns (payload, schema document, row columns, row decoders).
+    comes separately. Returns (payload, schema).
     """
     if raw is None:
-        return None, None, None, None
+        return None, _NO_SCHEMA
     if schema_text is not None:
         try:
-            cols, decoders, schema = _schema_entry(schema_text)
+            schema = _schema_entry(schema_text)
         except orjson.JSONDecodeError as exc:
             raise EnvelopeError(f"{what} schema is not valid JSON: {exc}") from None
-        return _load(raw, what), schema, cols, decoders
+        return _load(raw, what), schema
     text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
     if text.startswith('{"schema":') and text.endswith("}"):
         i = text.find(_MARK)
         if i > 0:
             try:
-                cols, decoders, schema = _schema_entry(text[10:i])
-                payload = orjson.loads(text[i + len(_MARK) : -1])
-                return payload, schema, cols, decoders
+                schema = _schema_entry(text[10:i])
+                return orjson.loads(text[i + len(_MARK) : -1]), schema
             except orjson.JSONDecodeError:
                 pass  # not the layout we expect: parse the whole document
-    payload, schema = _split(_load(text, what))
-    cols = _row_columns(schema) if isinstance(schema, dict) else None
-    return payload, schema, cols, _decoders(cols)
+    payload, doc = _split(_load(text, what))
+    return payload, _describe(doc) if doc is not None else _NO_SCHEMA
 
 
 def _split(doc: Any) -> tuple[Any, dict[str, Any] | None]:
@@ -210,15 +225,15 @@ def parse_record(
     `key_schema` / `value_schema` are the Connect schemas (JSON) of a key / value written
     without them.
     """
-    key_payload, key_doc, _, _ = _fast_load(key, "key", key_schema)
-    key_struct = key_doc if isinstance(key_doc, dict) and "fields" in key_doc else None
+    key_payload, key_schema_ = _fast_load(key, "key", key_schema)
+    key_decoders = key_schema_.struct_decoders
     if isinstance(key_payload, dict) and _ROUTER_KEY in key_payload:
         # added by Debezium's logical table router to keep keys unique: not a column
         key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
-        if key_struct is not None:
-            fields = [f for f in key_struct["fields"] if f.get("field") != _ROUTER_KEY]
-            key_struct = {**key_struct, "fields": fields}
-    payload, _schema, cols, decoders = _fast_load(value, "value", value_schema)
+        if key_decoders is not None:
+            key_decoders = tuple(d for d in key_decoders if d[0] != _ROUTER_KEY)
+    payload, value_schema_ = _fast_load(value, "value", value_schema)
+    cols, decoders = value_schema_.row_columns, value_schema_.row_decoders
     if payload is None:
         where = table_from_topic(topic)
         if where is None or not isinstance(key_payload, dict):
@@ -249,8 +264,8 @@ def parse_record(
     if op == "d" and before is None and not isinstance(key_payload, dict):
         raise EnvelopeError("delete without a before image or key")
     if isinstance(key_payload, dict):
-        if key_struct is not None:
-            key_dict = _decode_row(key_payload, _decoders(_columns(key_struct)), "key") or {}
+        if key_decoders is not None:
+            key_dict = _decode_row(key_payload, key_decoders, "key") or {}
         else:
             image = after if after is not None else before
             key_dict = {k: (image or {}).get(k, v) for k, v in key_payload.items()}

@@ -34,10 +34,8 @@ def _nano_ts(v: Any) -> datetime:
 
 
 def _zoned_ts(v: Any) -> datetime:
-    text = str(v)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    return datetime.fromisoformat(text).astimezone(UTC)
+    at = datetime.fromisoformat(str(v))  # Python 3.11+ reads Debezium's "Z" suffix
+    return at if at.tzinfo is UTC else at.astimezone(UTC)
 
 
 def _date(v: Any) -> date:

@@ -200,33 +200,30 @@ class DuckDBSink(Sink):
     # -- apply --------------------------------------------------------------------------------
     def _rows_table(self, tc: TableChanges, cols: list[tuple[str, str]]) -> tuple[pa.Table, bool]:
         names = [n for n, _ in cols]
-        data: dict[str, list[Any]] = {n: [] for n in names}
-        lsn: list[int | None] = []
-        op_ts: list[datetime | None] = []
-        deleted: list[bool] = []
-        unavailable: list[list[str]] = []
-        partial = False
+        rows = tc.rows
+        images = [row_image(ev) for ev in rows]
+        # a delete keeps the stored values (its before image may hold only defaults under
+        # REPLICA IDENTITY DEFAULT); they only fill new rows
+        deletes = [i for i, ev in enumerate(rows) if ev.op == "d"]
         keys = set(tc.key_columns)
-        for ev in tc.rows:
-            image = row_image(ev)
-            is_delete = ev.op == "d"
-            missing = []
-            for n in names:
-                v = image.get(n, UNAVAILABLE)
-                if v is UNAVAILABLE:
-                    missing.append(n)
-                    v = None
-                elif is_delete and n not in keys:
-                    # a delete keeps the stored values (its before image may hold only
-                    # defaults under REPLICA IDENTITY DEFAULT); they only fill new rows
-                    missing.append(n)
-                data[n].append(v)
-            if missing:
-                partial = True
-            unavailable.append(missing)
-            lsn.append(ev.lsn)
-            op_ts.append(ev.commit_ts)
-            deleted.append(ev.op == "d")
+        unavailable: list[list[str]] = [[] for _ in rows]
+        data: dict[str, list[Any]] = {}
+        for n in names:  # column by column: one comprehension per column, not per value
+            col = [img.get(n, UNAVAILABLE) for img in images]
+            if UNAVAILABLE in col:
+                for i, v in enumerate(col):
+                    if v is UNAVAILABLE:
+                        unavailable[i].append(n)
+                        col[i] = None
+            if deletes and n not in keys:
+                for i in deletes:
+                    if n not in unavailable[i]:
+                        unavailable[i].append(n)
+            data[n] = col
+        partial = any(unavailable)
+        lsn = [ev.lsn for ev in rows]
+        op_ts = [ev.commit_ts for ev in rows]
+        deleted = [ev.op == "d" for ev in rows]
         arrays = [to_arrow_values(data[n], t) for n, t in cols]
         arrays += [
             pa.array(lsn, pa.int64()),
@@ -242,12 +239,11 @@ class DuckDBSink(Sink):
         self, tc: TableChanges, cols: list[tuple[str, str]], now: datetime
     ) -> pa.Table:
         names = [n for n, _ in cols]
-        data: dict[str, list[Any]] = {n: [] for n in names}
-        for ev in tc.events:
-            image = row_image(ev) if ev.op != "t" else {}
-            for n in names:
-                v = image.get(n)
-                data[n].append(None if v is UNAVAILABLE else v)
+        images = [row_image(ev) if ev.op != "t" else {} for ev in tc.events]
+        data: dict[str, list[Any]] = {}
+        for n in names:
+            col = [img.get(n) for img in images]
+            data[n] = [None if v is UNAVAILABLE else v for v in col] if UNAVAILABLE in col else col
         evs = tc.events
         arrays = [to_arrow_values(data[n], t) for n, t in cols] + [
             pa.array([e.op for e in evs], pa.string()),
