@@ -54,7 +54,7 @@ config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigP
 plugin.discovery=service_load
 producer.linger.ms=20
 producer.batch.size=524288
-producer.compression.type=none
+producer.compression.type=lz4
 producer.max.request.size=10485760
 """
 
