@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-import psutil
-
 from riverbed.core.errors import ServiceError
+from riverbed.local._state import live_pid, read_state, terminate
 from riverbed.local.ports import free_port, port_open
 
 __all__ = ["BQEMULATOR_DIR", "LocalBigQuery"]
@@ -35,7 +33,7 @@ class LocalBigQuery:
         self.state_file = self.data_dir / "bigquery.json"
         self.log_file = self.data_dir / "bqemulator.log"
         self.project = project
-        saved = self._read_state()
+        saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
         self.grpc_port: int = int(saved.get("grpc_port") or 0) or free_port()
 
@@ -95,34 +93,13 @@ class LocalBigQuery:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the emulator."""
         pid = self.pid()
-        if pid is None:
-            return
-        try:
-            proc = psutil.Process(pid)
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout)
-        except psutil.TimeoutExpired:
-            proc.kill()
-        except psutil.NoSuchProcess:
-            pass
+        if pid is not None:
+            terminate(pid, timeout)
 
     def pid(self) -> int | None:
         """Return the emulator pid when it runs."""
-        pid = self._read_state().get("pid")
-        try:
-            if pid and psutil.Process(int(pid)).status() != psutil.STATUS_ZOMBIE:
-                return int(pid)
-        except psutil.NoSuchProcess:
-            return None
-        return None
+        return live_pid(read_state(self.state_file))
 
     def is_running(self) -> bool:
         """Return whether the emulator runs and listens."""
         return self.pid() is not None and port_open(self.port)
-
-    def _read_state(self) -> dict[str, int]:
-        try:
-            data: dict[str, int] = json.loads(self.state_file.read_text())
-            return data
-        except (FileNotFoundError, ValueError):
-            return {}

@@ -12,6 +12,7 @@ import requests
 
 from riverbed.core.errors import ServiceError
 from riverbed.local._jvm import JvmProcess
+from riverbed.local._state import read_state
 from riverbed.local.ports import free_port, port_open
 
 __all__ = ["INTERNAL_TOPICS", "LocalConnect"]
@@ -76,7 +77,7 @@ class LocalConnect:
         self.config_file = self.data_dir / "connect-distributed.properties"
         self.bootstrap_servers = bootstrap_servers
         self.group_id = group_id
-        saved = self._read_state()
+        saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
         self.process = JvmProcess(
             "connect", self.data_dir, "org.apache.kafka.connect.cli.ConnectDistributed", heap=heap
@@ -166,10 +167,3 @@ class LocalConnect:
             return requests.get(f"{self.url}/connectors", timeout=5).status_code == 200
         except requests.RequestException:
             return False
-
-    def _read_state(self) -> dict[str, int]:
-        try:
-            data: dict[str, int] = json.loads(self.state_file.read_text())
-            return data
-        except (FileNotFoundError, ValueError):
-            return {}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from riverbed.core.errors import ServiceError
 from riverbed.local._jvm import JvmProcess
+from riverbed.local._state import read_state
 from riverbed.local.ports import free_port, port_open
 
 __all__ = ["LocalKafka"]
@@ -55,7 +56,7 @@ class LocalKafka:
         self.state_file = self.data_dir / "kafka.json"
         self.log_dir = self.data_dir / "logs"
         self.config_file = self.data_dir / "server.properties"
-        saved = self._read_state()
+        saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
         self.controller_port: int = int(saved.get("controller_port") or 0) or free_port()
         self.cluster_id: str = str(saved.get("cluster_id") or "") or _new_cluster_id()
@@ -157,13 +158,6 @@ class LocalKafka:
                 port=self.port, controller_port=self.controller_port, log_dir=self.log_dir
             )
         )
-
-    def _read_state(self) -> dict[str, int | str]:
-        try:
-            data: dict[str, int | str] = json.loads(self.state_file.read_text())
-            return data
-        except (FileNotFoundError, ValueError):
-            return {}
 
     def _write_state(self) -> None:
         state = {

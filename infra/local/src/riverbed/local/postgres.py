@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 
 from riverbed.core.errors import ServiceError
+from riverbed.local._state import read_state
 from riverbed.local.ports import free_port, port_open
 
 __all__ = ["PG_BIN", "DatabaseAdmin", "LocalPostgres"]
@@ -139,7 +140,7 @@ class LocalPostgres(DatabaseAdmin):
         self.fast = fast
         self.settings = dict(settings or {})
         self.user = "postgres"
-        saved = self._read_state()
+        saved = read_state(self.state_file)
         self.port = port or saved.get("port") or free_port()
         self.system_user = _ensure_system_user()
 
@@ -272,13 +273,6 @@ class LocalPostgres(DatabaseAdmin):
                 last = exc
                 time.sleep(0.1)
         raise ServiceError(f"postgres on port {self.port} not ready: {last}")
-
-    def _read_state(self) -> dict[str, int]:
-        try:
-            data: dict[str, int] = json.loads(self.state_file.read_text())
-            return data
-        except (FileNotFoundError, ValueError):
-            return {}
 
     def _write_state(self) -> None:
         self.state_file.write_text(json.dumps({"port": self.port}))

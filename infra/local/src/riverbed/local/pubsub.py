@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 
-import psutil
-
 from riverbed.core.errors import ServiceError
+from riverbed.local._state import live_pid, read_state, terminate
 from riverbed.local.ports import free_port, port_open, wait_for_port
 
 __all__ = ["PSTEST_BIN", "LocalPubSub"]
@@ -33,7 +31,7 @@ class LocalPubSub:
         self.data_dir = data_dir.absolute()
         self.state_file = self.data_dir / "pubsub.json"
         self.log_file = self.data_dir / "pstest.log"
-        saved = self._read_state()
+        saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
 
     @property
@@ -74,38 +72,15 @@ class LocalPubSub:
         pid = self.pid()
         if pid is None:
             return
-        try:
-            proc = psutil.Process(pid)
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout)
-        except psutil.TimeoutExpired:
-            proc.kill()
-        except psutil.NoSuchProcess:
-            pass
+        terminate(pid, timeout)
         deadline = time.monotonic() + timeout
         while port_open(self.port) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def pid(self) -> int | None:
         """Return the emulator pid when it runs."""
-        pid = self._read_state().get("pid")
-        if not pid:
-            return None
-        try:
-            proc = psutil.Process(int(pid))
-            if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
-                return int(pid)
-        except psutil.NoSuchProcess:
-            return None
-        return None
+        return live_pid(read_state(self.state_file))
 
     def is_running(self) -> bool:
         """Return whether the emulator runs and listens."""
         return self.pid() is not None and port_open(self.port)
-
-    def _read_state(self) -> dict[str, int]:
-        try:
-            data: dict[str, int] = json.loads(self.state_file.read_text())
-            return data
-        except (FileNotFoundError, ValueError):
-            return {}
