@@ -116,6 +116,10 @@ def paced_workload(url: str, rate: int, seconds: float) -> int:
     dele = per_tick - ins - upd
     done = 0
     with psycopg.connect(url, autocommit=True) as conn:
+        # commits flushed as on a production server: the bench's Postgres runs with
+        # synchronous_commit=off, whose commits reach the WAL sender only at the WAL writer's
+        # next round (wal_writer_delay, 200 ms), which would be counted as CDC latency
+        conn.execute("SET synchronous_commit = on")
         start = time.monotonic()
         tick = 0
         while time.monotonic() - start < seconds:
