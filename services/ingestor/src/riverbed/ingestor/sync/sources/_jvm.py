@@ -165,9 +165,14 @@ def _detach_gc_bridge() -> None:
     import _jpype
 
     hook = getattr(_jpype, "_collect", None)
-    if hook is not None and hook in gc.callbacks:
+    if hook is None or hook not in gc.callbacks:
+        return
+    try:
         hook("start", {})
-        gc.callbacks[:] = [cb for cb in gc.callbacks if cb is not hook]  # JPype adds it twice
+    except Exception as exc:  # another JPype: keep its bridge, only slower
+        log.warning("JPype's GC bridge left attached: %s", exc)
+        return
+    gc.callbacks[:] = [cb for cb in gc.callbacks if cb is not hook]  # JPype adds it twice
 
 
 def start_jvm(jvm_opts: list[str]) -> Path | None:
