@@ -225,15 +225,15 @@ def parse_record(
     `key_schema` / `value_schema` are the Connect schemas (JSON) of a key / value written
     without them.
     """
-    key_payload, key_schema_ = _fast_load(key, "key", key_schema)
-    key_decoders = key_schema_.struct_decoders
+    key_payload, key_parsed = _fast_load(key, "key", key_schema)
+    key_decoders = key_parsed.struct_decoders
     if isinstance(key_payload, dict) and _ROUTER_KEY in key_payload:
         # added by Debezium's logical table router to keep keys unique: not a column
         key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
         if key_decoders is not None:
             key_decoders = tuple(d for d in key_decoders if d[0] != _ROUTER_KEY)
-    payload, value_schema_ = _fast_load(value, "value", value_schema)
-    cols, decoders = value_schema_.row_columns, value_schema_.row_decoders
+    payload, value_parsed = _fast_load(value, "value", value_schema)
+    cols, decoders = value_parsed.row_columns, value_parsed.row_decoders
     if payload is None:
         where = table_from_topic(topic)
         if where is None or not isinstance(key_payload, dict):
