@@ -1,14 +1,15 @@
-"""Benchmark the DSR layout proposed for 10^9 usages: one usage partition per DSR, dsp_id inline.
+"""Benchmark the DSR layout for 10^9 usages on its own: one usage partition, dsp_id inline.
 
     uv run python bench/dsr_layout.py [--lines 10000000]
 
-The importer (bench/dsr_ingest.py) resolves every line to a row of the global `dsr_resource`
-table, so each new dsp_id inserts into one unique B-tree: 12-15% of a bare COPY. This loads the
-same generated file into its own partition instead, the resource's dsp_id and metadata inline:
-COPY from the gzip stream (CRLF normalised, with the CHECKs of the importer's stage), the unique
-(dsp_id) key built after the load (a sorted build), `ATTACH PARTITION`. It then times the
-percentile's aggregate (EUR revenue per dsp_id, running share) over the partition, and prints
-each step against a bare COPY of the decompressed file. Not the importer: a measured design.
+The experiment that chose the importer's layout (migration dsr_0002). The importer then
+resolved every line to a row of a global `dsr_resource` table, so each new dsp_id inserted
+into one unique B-tree: 12-15% of a bare COPY. This loads the same generated file into its own
+partition instead, the resource's dsp_id and metadata inline: COPY from the gzip stream (CRLF
+normalised, with the CHECKs of the importer), the unique (dsp_id) key built after the load (a
+sorted build), `ATTACH PARTITION`. It then times the percentile's aggregate (EUR revenue per
+dsp_id, running share) over the partition, and prints each step against a bare COPY of the
+decompressed file. `bench/dsr_ingest.py` measures the importer itself.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def test_generator_is_deterministic_and_shaped_like_the_real_files(
     assert import_dsr(engine, path).status == import_dsr(engine, other).status == "ingested"
     with engine.connect() as conn:
         shared = conn.execute(
-            select(usage.c.resource_id).group_by(usage.c.resource_id).having(func.count() == 2)
+            select(usage.c.dsp_id).group_by(usage.c.dsp_id).having(func.count() == 2)
         ).all()
         assert len(shared) == 400  # 2% of 20,000
         assert conn.scalar(select(func.count()).select_from(dsr)) == 2

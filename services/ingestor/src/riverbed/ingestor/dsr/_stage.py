@@ -1,4 +1,9 @@
-"""Fill the per-import staging table: COPY on Postgres, batched inserts on SQLite."""
+"""Load a DSR's lines: COPY into its own partition on Postgres, batched inserts on SQLite.
+
+On Postgres the stage is the DSR's partition itself, `dsr_usage_<id>`: created without index,
+filled with COPY, then keyed (a sorted index build) and attached to `dsr_usage`, all in the
+import's transaction. On SQLite the lines go through a temporary table into `dsr_usage`.
+"""
 
 from __future__ import annotations
 
@@ -8,72 +13,125 @@ from sqlalchemy import Connection, text
 
 from riverbed.ingestor.dsr.lines import Chunk
 
-__all__ = ["copy_raw", "create_stage", "drop_stage", "load_stage", "stage_counts"]
+__all__ = [
+    "attach_stage",
+    "copy_raw",
+    "create_stage",
+    "drop_usage",
+    "load_stage",
+    "stage_counts",
+]
 
-_COLUMNS = "dsp_id text, title text, artists text, isrc text, usages bigint, revenue numeric"
-# the optimistic COPY path relies on these to refuse what the line validator would reject
-_CHECKS = (
-    ", CHECK (dsp_id IS NOT NULL), CHECK (usages >= 0),"
-    " CHECK (revenue >= 0 AND revenue < 1e300 AND revenue <> 'NaN')"
+_LINE = "dsp_id, title, artists, isrc, usages, revenue"
+_COLUMNS = (
+    "dsp_id text NOT NULL, title text, artists text, isrc text, usages bigint, revenue numeric"
 )
+# FREEZE: the partition is created in the COPY's own (sub)transaction, so its rows are written
+# frozen and all-visible: no later vacuum pass has to freeze 10^7 rows per DSR. The usual
+# caveat: a REPEATABLE READ snapshot older than the import sees them once it has committed.
+_COPY_OPTIONS = "FORMAT text, NULL '', FREEZE"
+# the optimistic COPY path relies on these to refuse what the line validator would reject
+_CHECKS = ", CHECK (usages >= 0), CHECK (revenue >= 0 AND revenue < 1e300 AND revenue <> 'NaN')"
 
 
-def create_stage(conn: Connection) -> None:
-    """Create the temporary staging table of this transaction."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(f"CREATE TEMP TABLE dsr_stage ({_COLUMNS}{_CHECKS}) ON COMMIT DROP"))
+def _postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _stage(conn: Connection, dsr_id: int) -> str:
+    return f"dsr_usage_{int(dsr_id)}" if _postgres(conn) else "temp.dsr_stage"
+
+
+def create_stage(conn: Connection, dsr_id: int) -> None:
+    """Create the empty table the DSR's lines are loaded into."""
+    if _postgres(conn):
+        n = int(dsr_id)
+        conn.execute(
+            text(
+                f"CREATE TABLE dsr_usage_{n} (dsr_id bigint NOT NULL DEFAULT {n}"
+                f" CHECK (dsr_id = {n}), {_COLUMNS}{_CHECKS})"
+            )
+        )
     else:
         conn.execute(text("DROP TABLE IF EXISTS temp.dsr_stage"))
         conn.execute(text(f"CREATE TEMP TABLE dsr_stage ({_COLUMNS})"))
 
 
-def drop_stage(conn: Connection) -> None:
-    """Drop the staging table where it does not vanish at commit (SQLite)."""
-    if conn.dialect.name != "postgresql":
-        conn.execute(text("DROP TABLE IF EXISTS temp.dsr_stage"))
-
-
-def copy_raw(conn: Connection, blocks: Iterable[tuple[bytes, int]]) -> int:
-    """COPY unvalidated blocks into dsr_stage (Postgres); return the newlines sent."""
+def copy_raw(conn: Connection, dsr_id: int, blocks: Iterable[tuple[bytes, int]]) -> int:
+    """COPY unvalidated blocks into the stage (Postgres); return the newlines sent."""
     raw = conn.connection.driver_connection
     assert raw is not None
     lines = 0
-    with raw.cursor() as cur, cur.copy("COPY dsr_stage FROM STDIN (FORMAT text, NULL '')") as cp:
+    copy = f"COPY {_stage(conn, dsr_id)} ({_LINE}) FROM STDIN ({_COPY_OPTIONS})"
+    with raw.cursor() as cur, cur.copy(copy) as cp:
         for data, n in blocks:
             cp.write(data)
             lines += n
     return lines
 
 
-def stage_counts(conn: Connection) -> tuple[int, int, int]:
-    """Return (rows, rows without usages, rows without revenue) of dsr_stage."""
+def stage_counts(conn: Connection, dsr_id: int) -> tuple[int, int, int]:
+    """Return (rows, rows without usages, rows without revenue) of the stage."""
     row = conn.execute(
-        text("SELECT count(*), count(*) - count(usages), count(*) - count(revenue) FROM dsr_stage")
+        text(
+            "SELECT count(*), count(*) - count(usages), count(*) - count(revenue)"
+            f" FROM {_stage(conn, dsr_id)}"
+        )
     ).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def load_stage(conn: Connection, chunks: Iterable[Chunk]) -> None:
-    """Stream every chunk's valid lines into dsr_stage."""
-    if conn.dialect.name == "postgresql":
+def load_stage(conn: Connection, dsr_id: int, chunks: Iterable[Chunk]) -> None:
+    """Stream every chunk's valid lines into the stage."""
+    if _postgres(conn):
         raw = conn.connection.driver_connection
         assert raw is not None
-        with (
-            raw.cursor() as cur,
-            cur.copy("COPY dsr_stage FROM STDIN (FORMAT text, NULL '')") as cp,
-        ):
+        copy = f"COPY {_stage(conn, dsr_id)} ({_LINE}) FROM STDIN ({_COPY_OPTIONS})"
+        with raw.cursor() as cur, cur.copy(copy) as cp:
             for chunk in chunks:
                 if chunk.data:
                     cp.write(chunk.data)
-        conn.execute(text("ANALYZE dsr_stage"))
         return
     insert = text(
-        "INSERT INTO dsr_stage VALUES (:dsp_id, :title, :artists, :isrc, :usages, :revenue)"
+        "INSERT INTO temp.dsr_stage VALUES (:dsp_id, :title, :artists, :isrc, :usages, :revenue)"
     )
     for chunk in chunks:
         rows = list(_rows(chunk.data))
         if rows:
             conn.execute(insert, rows)
+
+
+def attach_stage(conn: Connection, dsr_id: int) -> None:
+    """Key the loaded lines (a dsp_id twice fails here) and make them the DSR's usages."""
+    n = int(dsr_id)
+    if _postgres(conn):
+        # a key constraint, not a bare unique index: ATTACH adopts it instead of building one
+        conn.execute(
+            text(
+                f"ALTER TABLE dsr_usage_{n} ADD CONSTRAINT dsr_usage_{n}_pkey"
+                " PRIMARY KEY (dsp_id, dsr_id)"
+            )
+        )
+        conn.execute(
+            text(f"ALTER TABLE dsr_usage ATTACH PARTITION dsr_usage_{n} FOR VALUES IN ({n})")
+        )
+        return
+    conn.execute(
+        text(
+            f"INSERT INTO dsr_usage (dsr_id, {_LINE}) SELECT :dsr_id, {_LINE} FROM temp.dsr_stage"
+        ),
+        {"dsr_id": n},
+    )
+    conn.execute(text("DROP TABLE IF EXISTS temp.dsr_stage"))
+
+
+def drop_usage(conn: Connection, dsr_id: int) -> None:
+    """Remove a DSR's usages: drop its partition (Postgres) or delete its rows."""
+    n = int(dsr_id)
+    if _postgres(conn):
+        conn.execute(text(f"DROP TABLE IF EXISTS dsr_usage_{n}"))
+    else:
+        conn.execute(text("DELETE FROM dsr_usage WHERE dsr_id = :dsr_id"), {"dsr_id": n})
 
 
 def _rows(data: bytes) -> Iterator[dict[str, object]]:

@@ -17,11 +17,11 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, or_, sel
 from sqlalchemy.exc import DBAPIError
 
 from riverbed.core.errors import DataError
-from riverbed.ingestor.dsr._sql import statements
 from riverbed.ingestor.dsr._stage import (
+    attach_stage,
     copy_raw,
     create_stage,
-    drop_stage,
+    drop_usage,
     load_stage,
     stage_counts,
 )
@@ -80,9 +80,10 @@ def file_checksum(path: Path) -> str:
 
 
 def delete_dsr(conn: Connection, dsr_id: int) -> None:
-    """Delete a DSR, its usages and rejects, and the resources left without usages."""
-    for stmt in statements("delete_dsr"):
-        conn.execute(stmt, {"dsr_id": dsr_id})
+    """Delete a DSR, its usages and rejects (a resource lives as long as one of its lines)."""
+    drop_usage(conn, dsr_id)
+    conn.execute(reject.delete().where(reject.c.dsr_id == dsr_id))
+    conn.execute(dsr.delete().where(dsr.c.id == dsr_id))
 
 
 def _key_filter(meta: DsrName) -> ColumnElement[bool]:
@@ -152,16 +153,17 @@ def _load(
         key = f"dsr:{meta.dsp}:{meta.commercial_model}:{meta.territory}:{meta.period_start}"
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
     dsr_id = _insert_dsr(conn, name, meta, checksum, "failed", counts, "import in progress")
-    create_stage(conn)
     started = time.perf_counter()
     issues: list[LineIssue] = []
     if not (
-        conn.dialect.name == "postgresql" and _optimistic(conn, path, name, counts, block_bytes)
+        conn.dialect.name == "postgresql"
+        and _optimistic(conn, dsr_id, path, name, counts, block_bytes)
     ):
+        create_stage(conn, dsr_id)  # the refused optimistic load took its stage with it
         sink = _reject_sink(conn, dsr_id) if policy is RejectPolicy.QUARANTINE else None
         with open_dsr(path) as stream:
             chunks = _tally(read_chunks(stream, name, block_bytes), counts, issues, sink, name)
-            load_stage(conn, chunks)
+            load_stage(conn, dsr_id, chunks)
         if sink is not None:
             sink(None)
     if counts.rejected and policy is RejectPolicy.REJECT_FILE:
@@ -174,18 +176,16 @@ def _load(
         raise _Failed(
             f"{name}: {counts.total} lines read but {counts.valid + counts.rejected} accounted for"
         )
-    phases = {"stage": time.perf_counter() - started}
+    phases = {"load": time.perf_counter() - started}
+    begun = time.perf_counter()
     try:
-        for phase in ("upsert_resources", "insert_usages"):
-            begun = time.perf_counter()
-            for stmt in statements(phase):
-                conn.execute(stmt, {"dsr_id": dsr_id})
-            phases[phase] = time.perf_counter() - begun
+        with conn.begin_nested():
+            attach_stage(conn, dsr_id)
     except DBAPIError as exc:
-        if "second time" in str(exc.orig) or "unique" in str(exc.orig).lower():
+        if "duplicate" in str(exc.orig).lower() or "unique" in str(exc.orig).lower():
             raise _Failed(f"{name}: the same dsp_id is reported on several lines") from None
         raise
-    drop_stage(conn)
+    phases["key_and_attach"] = time.perf_counter() - begun
     log.info("%s: %s", name, ", ".join(f"{k} {v:.2f}s" for k, v in phases.items()))
     _replace_previous(conn, meta, checksum, dsr_id)
     conn.execute(
@@ -196,13 +196,16 @@ def _load(
     return dsr_id
 
 
-def _optimistic(conn: Connection, path: Path, name: str, counts: _Counts, block_bytes: int) -> bool:
+def _optimistic(
+    conn: Connection, dsr_id: int, path: Path, name: str, counts: _Counts, block_bytes: int
+) -> bool:
     """COPY the file as is; True when Postgres accepted every line (else roll back, False)."""
     savepoint = conn.begin_nested()
     try:
+        create_stage(conn, dsr_id)  # in the COPY's own subtransaction, so it may FREEZE
         with open_dsr(path) as stream:
-            lines = copy_raw(conn, read_raw(stream, name, block_bytes))
-        rows, no_usages, no_revenue = stage_counts(conn)
+            lines = copy_raw(conn, dsr_id, read_raw(stream, name, block_bytes))
+        rows, no_usages, no_revenue = stage_counts(conn, dsr_id)
         if rows != lines:
             raise _Refused(f"{rows} rows for {lines} lines")
         savepoint.commit()
@@ -211,14 +214,12 @@ def _optimistic(conn: Connection, path: Path, name: str, counts: _Counts, block_
         log.info(
             "%s: fast path refused (%s); checking line by line", name, str(exc).splitlines()[0]
         )
-        conn.execute(text("TRUNCATE dsr_stage"))
         return False
     except (OSError, EOFError, zlib.error) as exc:
         savepoint.rollback()
         raise DataError(
             f"cannot read the file (corrupt or truncated gzip?): {exc}", path=name
         ) from None
-    conn.execute(text("ANALYZE dsr_stage"))
     counts.total = counts.valid = rows
     counts.missing_usages, counts.missing_revenue = no_usages, no_revenue
     return True

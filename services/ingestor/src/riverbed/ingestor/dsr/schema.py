@@ -11,7 +11,6 @@ __all__ = [
     "fx_rate",
     "metadata",
     "reject",
-    "resource",
     "territory",
     "usage",
 ]
@@ -76,26 +75,22 @@ dsr = sa.Table(
     ),
 )
 
-resource = sa.Table(
-    "dsr_resource",
-    metadata,
-    sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("dsp_id", sa.Text, nullable=False, unique=True),
-    sa.Column("title", sa.Text, nullable=True),
-    sa.Column("artists", sa.Text, nullable=True),
-    sa.Column("isrc", sa.Text, nullable=True),
-)
-
-# No foreign keys on purpose: RI triggers would fire per row on bulk loads; the importer is
-# the only writer and deletes by dsr_id. Composite key (dsr_id, resource_id) clusters a DSR.
+# One row per DSR line: the resource (dsp_id and the metadata the line reported) inline, so an
+# import is a COPY into the DSR's own partition (Postgres: LIST on dsr_id, one table per DSR,
+# its key built after the load) and never touches a global index. A resource is a dsp_id; its
+# metadata is the first non-empty value by DSR id. Key (dsp_id, dsr_id): a resource's lines
+# are one index range per partition. No foreign keys: the importer is the only writer.
 usage = sa.Table(
     "dsr_usage",
     metadata,
+    sa.Column("dsp_id", sa.Text, primary_key=True),
     sa.Column("dsr_id", sa.BigInteger, primary_key=True),
-    sa.Column("resource_id", sa.BigInteger, primary_key=True),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("artists", sa.Text, nullable=True),
+    sa.Column("isrc", sa.Text, nullable=True),
     sa.Column("usages", sa.BigInteger, nullable=True),
     sa.Column("revenue", sa.Numeric().with_variant(sa.Float(), "sqlite"), nullable=True),
-    sa.Index("ix_dsr_usage_resource", "resource_id"),
+    postgresql_partition_by="LIST (dsr_id)",
 )
 
 reject = sa.Table(

@@ -6,13 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, text
+from sqlalchemy import Connection, Row, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from riverbed.ingestor.dsr._sql import _DIR
-from riverbed.ingestor.dsr.schema import currency, dsr, territory
+from riverbed.ingestor.dsr._sql import SQL_DIR
+from riverbed.ingestor.dsr.schema import currency, dsr, territory, usage
 
-__all__ = ["MissingRate", "Percentile", "count_dsrs", "get_dsr", "list_dsrs", "top_percentile"]
+__all__ = [
+    "MissingRate",
+    "Percentile",
+    "count_dsrs",
+    "get_dsr",
+    "list_dsrs",
+    "resource_metadata",
+    "top_percentile",
+]
+_METADATA = ("title", "artists", "isrc")
 
 
 class MissingRate(Exception):
@@ -75,7 +84,7 @@ def _matching(
     if end is not None:
         where.append("AND d.period_end <= :end")
         params["end"] = end
-    sql = (_DIR / "matching_dsrs.sql").read_text()
+    sql = (SQL_DIR / "matching_dsrs.sql").read_text()
     sql = "\n".join(ln for ln in sql.splitlines() if not ln.startswith("--"))
     return sql.replace("{where}", " ".join(where)), params
 
@@ -94,37 +103,57 @@ def top_percentile(
     matching, params = _matching(territory_code, start, end)
     for row in session.execute(text(f"SELECT * FROM ({matching}) m WHERE m.rate IS NULL"), params):
         raise MissingRate(row.currency_code, _day(row.period_start), _day(row.period_end))
-    sql = (_DIR / "percentile.sql").read_text().replace("{matching}", matching)
+    sql = (SQL_DIR / "percentile.sql").read_text().replace("{matching}", matching)
     args = {**params, "number": number, "limit": limit, "offset": offset}
     rows = list(session.execute(text(sql), args))
     if not rows and offset > 0:
         probe = session.execute(text(sql), {**args, "limit": 1, "offset": 0}).first()
         return Percentile([], int(probe.total_count) if probe else 0)
     total = int(rows[0].total_count) if rows else 0
-    dsrs = _dsrs_of(session, [r.resource_id for r in rows], matching, params)
-    return Percentile([_resource(r, dsrs.get(r.resource_id, [])) for r in rows], total)
+    ids = [str(r.dsp_id) for r in rows]
+    dsrs = _dsrs_of(session, ids, matching, params)
+    meta = resource_metadata(session, ids)
+    return Percentile([_resource(r, meta[r.dsp_id], dsrs.get(r.dsp_id, [])) for r in rows], total)
 
 
-def _dsrs_of(
-    session: Session, ids: list[int], matching: str, params: dict[str, Any]
-) -> dict[int, list[int]]:
-    if not ids:
-        return {}
-    stmt = text(
-        f"SELECT u.resource_id, u.dsr_id FROM dsr_usage u JOIN ({matching}) m "
-        "ON m.dsr_id = u.dsr_id WHERE u.resource_id IN :ids ORDER BY u.resource_id, u.dsr_id"
-    ).bindparams(bindparam("ids", expanding=True))
-    found: dict[int, list[int]] = {}
-    for rid, dsr_id in session.execute(stmt, {**params, "ids": ids}):
-        found.setdefault(int(rid), []).append(int(dsr_id))
+def resource_metadata(
+    db: Session | Connection, dsp_ids: list[str]
+) -> dict[str, dict[str, str | None]]:
+    """Return each resource's metadata: per field, the first non-empty value by DSR id."""
+    found: dict[str, dict[str, str | None]] = {i: dict.fromkeys(_METADATA) for i in dsp_ids}
+    if not dsp_ids:
+        return found
+    stmt = (
+        select(usage.c.dsp_id, *(usage.c[k] for k in _METADATA))
+        .where(usage.c.dsp_id.in_(dsp_ids))
+        .order_by(usage.c.dsp_id, usage.c.dsr_id)
+    )
+    for row in db.execute(stmt):
+        meta = found[row.dsp_id]
+        for key in _METADATA:
+            if meta[key] is None:
+                meta[key] = getattr(row, key)
     return found
 
 
-def _resource(row: Row[Any], dsrs: list[int]) -> dict[str, Any]:
+def _dsrs_of(
+    session: Session, ids: list[str], matching: str, params: dict[str, Any]
+) -> dict[str, list[int]]:
+    if not ids:
+        return {}
+    stmt = text(
+        f"SELECT u.dsp_id, u.dsr_id FROM dsr_usage u JOIN ({matching}) m "
+        "ON m.dsr_id = u.dsr_id WHERE u.dsp_id IN :ids ORDER BY u.dsp_id, u.dsr_id"
+    ).bindparams(bindparam("ids", expanding=True))
+    found: dict[str, list[int]] = {}
+    for dsp_id, dsr_id in session.execute(stmt, {**params, "ids": ids}):
+        found.setdefault(str(dsp_id), []).append(int(dsr_id))
+    return found
+
+
+def _resource(row: Row[Any], meta: dict[str, str | None], dsrs: list[int]) -> dict[str, Any]:
     out: dict[str, Any] = {"dsp_id": row.dsp_id}
-    for key in ("title", "artists", "isrc"):
-        if getattr(row, key) is not None:
-            out[key] = getattr(row, key)
+    out.update((k, v) for k, v in meta.items() if v is not None)
     if row.usages is not None:
         out["usages"] = int(row.usages)
     out["revenue"] = float(row.revenue)
