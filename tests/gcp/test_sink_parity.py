@@ -154,3 +154,28 @@ def test_new_snapshot_marks_rows_it_did_not_see_deleted(
     assert _live(sink, "videos", "id") == [(3,)]
     assert _live(sink, "pages", "id") == [(1,)]
     assert _live(sink, "cdc_types", "id") != []  # not in this snapshot: untouched
+
+
+@pytest.mark.parametrize("target", BIGQUERY_TARGETS)
+def test_a_mirror_left_without_its_change_log_heals(
+    request: pytest.FixtureRequest, target: str, schema_run: list[dict[str, Any]]
+) -> None:
+    """A consumer killed between the two CREATE TABLEs left a mirror without change log."""
+    from riverbed.ingestor.sync.sinks.bigquery._sql import create_mirror_sql
+
+    events = _events(schema_run)
+    with bigquery_dataset(request, target) as env:
+        sink = sink_from_env(env)
+        try:
+            sink._setup()
+            tc = collapse(copy.deepcopy(events[:2])).tables[0]
+            cols = sink._desired(tc)
+            sink._query(create_mirror_sql(sink._t(tc.table), cols, tc.key_columns))
+        finally:
+            sink.close()
+        restarted = sink_from_env(env)
+        try:
+            _apply(restarted, events[:4])
+            assert _changes(restarted, tc.table)  # logged, not a 404 on the change log
+        finally:
+            restarted.close()

@@ -68,6 +68,7 @@ class BigQuerySink(Sink):
         self.project = settings.project
         self.dataset = settings.dataset
         self._columns: dict[str, dict[str, str]] = {}
+        self._logged: set[str] = set()  # tables whose change log this process ensured
         self._ready = False
 
     def describe(self) -> str:
@@ -130,19 +131,29 @@ class BigQuerySink(Sink):
         return list(known.items())
 
     def _ensure_table(self, tc: TableChanges, result: ApplyResult) -> list[tuple[str, str]]:
-        """Create the mirror and change log, or add new source columns (DDL is outside the tx)."""
+        """Create the mirror and change log, or add new source columns (DDL is outside the tx).
+
+        The mirror is what `_known` reads, so it is changed last: a consumer killed between two
+        DDL statements finds the mirror without the change, and does it again on restart.
+        """
         desired = self._desired(tc)
         existing = self._known(tc.table)
         if existing is None:
-            self._query(create_mirror_sql(self._t(tc.table), desired, tc.key_columns))
             self._query(create_changelog_sql(self._t(f"{tc.table}_changes"), desired))
+            self._query(create_mirror_sql(self._t(tc.table), desired, tc.key_columns))
             self._columns[tc.table] = dict(desired)
+            self._logged.add(tc.table)
             return desired
+        if tc.table not in self._logged:  # a mirror left by an older version killed mid-DDL
+            self._query(
+                create_changelog_sql(self._t(f"{tc.table}_changes"), list(existing.items()))
+            )
+            self._logged.add(tc.table)
         out = []
         for name, typ in desired:
             old = existing.get(name)
             if old is None:
-                for target in (tc.table, f"{tc.table}_changes"):
+                for target in (f"{tc.table}_changes", tc.table):
                     self._query(
                         f"ALTER TABLE {self._t(target)} ADD COLUMN IF NOT EXISTS `{name}` {typ}"
                     )
