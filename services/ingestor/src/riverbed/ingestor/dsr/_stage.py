@@ -38,8 +38,23 @@ def _postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+def _partition(dsr_id: int) -> str:
+    return f"dsr_usage_{int(dsr_id)}"
+
+
 def _stage(conn: Connection, dsr_id: int) -> str:
-    return f"dsr_usage_{int(dsr_id)}" if _postgres(conn) else "temp.dsr_stage"
+    return _partition(dsr_id) if _postgres(conn) else "temp.dsr_stage"
+
+
+def _copy_in(conn: Connection, dsr_id: int, blocks: Iterable[bytes]) -> None:
+    """COPY blocks of COPY text into the stage (Postgres)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    copy = f"COPY {_stage(conn, dsr_id)} ({_LINE}) FROM STDIN ({_COPY_OPTIONS})"
+    with raw.cursor() as cur, cur.copy(copy) as cp:
+        for data in blocks:
+            if data:
+                cp.write(data)
 
 
 def create_stage(conn: Connection, dsr_id: int) -> None:
@@ -48,7 +63,7 @@ def create_stage(conn: Connection, dsr_id: int) -> None:
         n = int(dsr_id)
         conn.execute(
             text(
-                f"CREATE TABLE dsr_usage_{n} (dsr_id bigint NOT NULL DEFAULT {n}"
+                f"CREATE TABLE {_partition(n)} (dsr_id bigint NOT NULL DEFAULT {n}"
                 f" CHECK (dsr_id = {n}), {_COLUMNS}{_CHECKS})"
             )
         )
@@ -59,14 +74,15 @@ def create_stage(conn: Connection, dsr_id: int) -> None:
 
 def copy_raw(conn: Connection, dsr_id: int, blocks: Iterable[tuple[bytes, int]]) -> int:
     """COPY unvalidated blocks into the stage (Postgres); return the newlines sent."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
     lines = 0
-    copy = f"COPY {_stage(conn, dsr_id)} ({_LINE}) FROM STDIN ({_COPY_OPTIONS})"
-    with raw.cursor() as cur, cur.copy(copy) as cp:
+
+    def counted() -> Iterator[bytes]:
+        nonlocal lines
         for data, n in blocks:
-            cp.write(data)
             lines += n
+            yield data
+
+    _copy_in(conn, dsr_id, counted())
     return lines
 
 
@@ -84,13 +100,7 @@ def stage_counts(conn: Connection, dsr_id: int) -> tuple[int, int, int]:
 def load_stage(conn: Connection, dsr_id: int, chunks: Iterable[Chunk]) -> None:
     """Stream every chunk's valid lines into the stage."""
     if _postgres(conn):
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        copy = f"COPY {_stage(conn, dsr_id)} ({_LINE}) FROM STDIN ({_COPY_OPTIONS})"
-        with raw.cursor() as cur, cur.copy(copy) as cp:
-            for chunk in chunks:
-                if chunk.data:
-                    cp.write(chunk.data)
+        _copy_in(conn, dsr_id, (chunk.data for chunk in chunks))
         return
     insert = text(
         "INSERT INTO temp.dsr_stage VALUES (:dsp_id, :title, :artists, :isrc, :usages, :revenue)"
@@ -106,15 +116,11 @@ def attach_stage(conn: Connection, dsr_id: int) -> None:
     n = int(dsr_id)
     if _postgres(conn):
         # a key constraint, not a bare unique index: ATTACH adopts it instead of building one
+        table = _partition(n)
         conn.execute(
-            text(
-                f"ALTER TABLE dsr_usage_{n} ADD CONSTRAINT dsr_usage_{n}_pkey"
-                " PRIMARY KEY (dsp_id, dsr_id)"
-            )
+            text(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (dsp_id, dsr_id)")
         )
-        conn.execute(
-            text(f"ALTER TABLE dsr_usage ATTACH PARTITION dsr_usage_{n} FOR VALUES IN ({n})")
-        )
+        conn.execute(text(f"ALTER TABLE dsr_usage ATTACH PARTITION {table} FOR VALUES IN ({n})"))
         return
     conn.execute(
         text(
@@ -129,7 +135,7 @@ def drop_usage(conn: Connection, dsr_id: int) -> None:
     """Remove a DSR's usages: drop its partition (Postgres) or delete its rows."""
     n = int(dsr_id)
     if _postgres(conn):
-        conn.execute(text(f"DROP TABLE IF EXISTS dsr_usage_{n}"))
+        conn.execute(text(f"DROP TABLE IF EXISTS {_partition(n)}"))
     else:
         conn.execute(text("DELETE FROM dsr_usage WHERE dsr_id = :dsr_id"), {"dsr_id": n})
 

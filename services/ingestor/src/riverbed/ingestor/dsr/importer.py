@@ -179,8 +179,7 @@ def _load(
     phases = {"load": time.perf_counter() - started}
     begun = time.perf_counter()
     try:
-        with conn.begin_nested():
-            attach_stage(conn, dsr_id)
+        attach_stage(conn, dsr_id)
     except DBAPIError as exc:
         if "duplicate" in str(exc.orig).lower() or "unique" in str(exc.orig).lower():
             raise _Failed(f"{name}: the same dsp_id is reported on several lines") from None
