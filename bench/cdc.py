@@ -46,7 +46,7 @@ from riverbed.core.cdc import DeadLetter  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import prepare_source  # noqa: E402
-from riverbed.ingestor.sync.runner import SyncRunner  # noqa: E402
+from riverbed.ingestor.sync.runner import SyncRunner, tune_gc  # noqa: E402
 from riverbed.ingestor.sync.settings import SyncSettings  # noqa: E402
 from riverbed.ingestor.sync.sinks.base import ApplyResult, TableChanges  # noqa: E402
 from riverbed.ingestor.sync.sinks.duckdb import DuckDBSink  # noqa: E402
@@ -277,6 +277,7 @@ def main() -> None:
     )
     parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
     args = parser.parse_args()
+    tune_gc()  # as `riverbed sync run` does: the consumers below run in this process
     print(f"cores: {os.cpu_count()}")
     if args.base is not None:
         args.base.mkdir(parents=True, exist_ok=True)

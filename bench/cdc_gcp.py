@@ -30,7 +30,7 @@ from bench.cdc import TimedApply, mixed_workload, paced_workload, wait_for  # no
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import prepare_source  # noqa: E402
-from riverbed.ingestor.sync.runner import SyncRunner  # noqa: E402
+from riverbed.ingestor.sync.runner import SyncRunner, tune_gc  # noqa: E402
 from riverbed.ingestor.sync.settings import SyncSettings  # noqa: E402
 from riverbed.ingestor.sync.sinks.bigquery import BigQuerySettings, BigQuerySink  # noqa: E402
 from riverbed.ingestor.sync.sources.pubsub import (  # noqa: E402
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    tune_gc()  # as `riverbed sync run` does
     print(f"cores: {os.cpu_count()}")
     base = Path(tempfile.mkdtemp(prefix="bench-cdc-gcp-"))
     report(gcp_figures(args.changes, args.rate, args.seconds, base))

@@ -38,7 +38,7 @@ from riverbed.ingestor.connectors import (
     load_connector,
     wait_running,
 )
-from riverbed.ingestor.sync.runner import SyncRunner
+from riverbed.ingestor.sync.runner import SyncRunner, tune_gc
 from riverbed.ingestor.sync.settings import SyncSettings
 from riverbed.ingestor.sync.sources.kafka import KafkaSource
 from riverbed.local import LocalPostgres
@@ -269,6 +269,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=5_000, help="offered changes/s (0: skip)")
     parser.add_argument("--seconds", type=float, default=20.0, help="latency run length")
     args = parser.parse_args()
+    tune_gc()  # as `riverbed sync run` does
     f = kafka_figures(args.changes, rate=args.rate, seconds=args.seconds)
     print(f"Kafka path, {int(f['changes']):,} mixed changes per phase, {os.cpu_count()} cores")
     rows = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -180,3 +182,31 @@ def test_java_garbage_collections_do_not_run_full_python_collections() -> None:
         gc.callbacks.remove(count)
     # JPype's default bridge answers every Java GC with gc.collect(): 3 full collections here
     assert full == []
+
+
+def test_the_consumer_collects_young_objects_per_batch_not_per_700_allocations() -> None:
+    # process-wide, so measured in a fresh interpreter: allocate what one parsed batch holds
+    code = """
+import gc
+from riverbed.ingestor.sync.runner import tune_gc
+def young_collections():
+    runs = []
+    def count(phase, info):
+        if phase == "start":
+            runs.append(info["generation"])
+    gc.callbacks.append(count)
+    batch = [{"id": i, "after": {"id": i, "name": "x"}} for i in range(20_000)]
+    gc.callbacks.remove(count)
+    return len(runs)
+before, older = young_collections(), gc.get_threshold()[1:]
+tune_gc()
+print(before, young_collections(), gc.get_freeze_count() > 0, gc.get_threshold()[1:] == older)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    default_runs, tuned_runs, frozen, older_kept = int(out[0]), int(out[1]), out[2], out[3]
+    assert default_runs >= 50  # 40,000 dicts at the default threshold of 700
+    assert tuned_runs == 0
+    assert frozen == "True"  # start-up objects are out of every later full collection
+    assert older_kept == "True"  # the older generations keep their thresholds

@@ -21,7 +21,7 @@ from riverbed.core.logging import configure_logging
 from riverbed.core.settings import RiverbedSettings, load_settings
 from riverbed.ingestor.sync.capture import slot_lag_bytes
 from riverbed.ingestor.sync.metrics import serve_metrics
-from riverbed.ingestor.sync.runner import SyncRunner
+from riverbed.ingestor.sync.runner import SyncRunner, tune_gc
 from riverbed.ingestor.sync.settings import SyncSettings
 from riverbed.ingestor.sync.sinks.duckdb import DuckDBSink
 from riverbed.ingestor.sync.sources import SOURCES, make_source
@@ -107,6 +107,7 @@ def run_cmd(
         make_sink(settings, sink_name),
         idle_release_s=settings.idle_release_s,
     )
+    tune_gc()
 
     def _graceful(signum: int, frame: FrameType | None) -> None:
         log.info("signal received: stopping after the current batch", extra={"signal": signum})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -14,9 +15,23 @@ from riverbed.ingestor.sync.metrics import SyncMetrics, metrics
 from riverbed.ingestor.sync.sinks.base import Sink
 from riverbed.ingestor.sync.sources.base import Batch, Source
 
-__all__ = ["RunStats", "SyncRunner"]
+__all__ = ["RunStats", "SyncRunner", "tune_gc"]
 
 log = logging.getLogger(__name__)
+
+
+def tune_gc(young: int = 100_000) -> None:
+    """Run Python's young collection every `young` allocations (not 700) and freeze start-up.
+
+    A batch allocates a dict per row image and a ChangeEvent per change, all alive until the
+    batch commits: at the default threshold the collector walks them again and again while a
+    batch is parsed, which cost the embedded consumer a tenth of its throughput. They form no
+    reference cycles, so collecting less often holds no more memory. Process-wide: called by
+    `riverbed sync run`, not by library code.
+    """
+    gc.freeze()  # what start-up loaded stays: no full collection walks it again
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, old)
 
 
 @dataclass
