@@ -55,24 +55,31 @@ _CHANGES = [
 
 
 def test_read_batch_registers_schemas_and_keeps_empty_fields_as_none() -> None:
-    schemas: dict[str, str] = {}
+    schemas: dict[bytes, str] = {}
     batch = RS.join(
         [
             f'S{US}0{US}{{"type":"struct"}}',
             f'E{US}t.public.a{US}{{"id":1}}{US}0{US}{{"op":"c"}}{US}0',
             f'E{US}t.public.a{US}{{"id":1}}{US}0{US}{US}',  # tombstone
-            f'S{US}1{US}{{"type":"int32"}}',
-            f'E{US}t.public.b{US}{US}{US}{{"op":"c"}}{US}1',  # keyless table
+            f'S{US}1{US}{{"type":"int32","doc":"Zoë"}}',
+            f'E{US}t.public.b{US}{US}{US}{{"op":"c","v":"東京"}}{US}1',  # keyless table
         ]
-    )
+    ).encode()
     assert list(read_batch(batch, schemas)) == [
-        ("t.public.a", '{"id":1}', '{"op":"c"}', '{"type":"struct"}', '{"type":"struct"}'),
-        ("t.public.a", '{"id":1}', None, '{"type":"struct"}', None),
-        ("t.public.b", None, '{"op":"c"}', None, '{"type":"int32"}'),
+        ("t.public.a", b'{"id":1}', b'{"op":"c"}', '{"type":"struct"}', '{"type":"struct"}'),
+        ("t.public.a", b'{"id":1}', None, '{"type":"struct"}', None),
+        (
+            "t.public.b",
+            None,
+            '{"op":"c","v":"東京"}'.encode(),
+            None,
+            '{"type":"int32","doc":"Zoë"}',
+        ),
     ]
     # a schema sent in an earlier batch is known by its id
-    assert list(read_batch(f'E{US}t.public.b{US}{US}{US}{{"op":"u"}}{US}1', schemas)) == [
-        ("t.public.b", None, '{"op":"u"}', None, '{"type":"int32"}')
+    later = f'E{US}t.public.b{US}{US}{US}{{"op":"u"}}{US}1'.encode()
+    assert list(read_batch(later, schemas)) == [
+        ("t.public.b", None, b'{"op":"u"}', None, '{"type":"int32","doc":"Zoë"}')
     ]
 
 

@@ -34,11 +34,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # topic, key JSON, value JSON, key schema JSON, value schema JSON (None: inside the JSON)
-Record = tuple[str | None, str | None, str | None, str | None, str | None]
+Record = tuple[str | None, bytes | str | None, bytes | str | None, str | None, str | None]
 OnBatch = Callable[[list[Record]], bool]  # False: stopping, leave the batch unmarked
 HEARTBEAT_PREFIX = "__debezium-heartbeat"
 _SOURCE = Path(__file__).with_name("java") / "riverbed" / "BatchJson.java"
-_US, _RS = "\x1f", "\x1e"
+_US, _RS = b"\x1f", b"\x1e"
 
 
 def _javac() -> str | None:
@@ -87,16 +87,20 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     return out
 
 
-def read_batch(batch: str, by_id: dict[str, str]) -> Iterator[Record]:
-    """Yield the events of a BatchJson batch; `by_id` gathers the schema texts it defines."""
+def read_batch(batch: bytes, by_id: dict[bytes, str]) -> Iterator[Record]:
+    """Yield the events of a BatchJson batch (UTF-8); `by_id` gathers the schemas it defines.
+
+    Keys and values stay bytes (the JSON parser reads them as they are); topics and schemas,
+    few and reused, become text.
+    """
     for rec in batch.split(_RS):
         fields = rec.split(_US)
-        if fields[0] == "S":
-            by_id[fields[1]] = fields[2]
+        if fields[0] == b"S":
+            by_id[fields[1]] = fields[2].decode()
             continue
         _, topic, key, key_id, value, value_id = fields
         yield (
-            topic or None,
+            topic.decode() if topic else None,
             key or None,
             value or None,
             by_id[key_id] if key_id else None,
@@ -107,13 +111,13 @@ def read_batch(batch: str, by_id: dict[str, str]) -> Iterator[Record]:
 def _batch_consumer(on_batch: OnBatch) -> Any:
     import jpype
 
-    schemas: dict[str, str] = {}  # by id, as BatchJson sent them (one engine's lifetime)
+    schemas: dict[bytes, str] = {}  # by id, as BatchJson sent them (one engine's lifetime)
 
     @jpype.JImplements("riverbed.BatchJson$Handler")
     class Handler:
         @jpype.JOverride
         def handle(self, batch: Any, count: int) -> bool:
-            records = list(read_batch(str(batch), schemas))
+            records = list(read_batch(bytes(memoryview(batch)), schemas))
             if len(records) != count:
                 raise ServiceError(f"batch holds {len(records)} events, not {count}")
             return on_batch(records)

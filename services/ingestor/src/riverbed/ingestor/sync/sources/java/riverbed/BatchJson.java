@@ -4,6 +4,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -38,9 +39,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 public final class BatchJson
         implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    /** What Python implements: apply a batch of {@code count} events; false if stopping. */
+    /** What Python implements: apply a batch (UTF-8) of {@code count} events; false if stopping. */
     public interface Handler {
-        boolean handle(String batch, int count) throws Exception;
+        boolean handle(byte[] batch, int count) throws Exception;
     }
 
     private static final char US = '\u001f';
@@ -90,7 +91,9 @@ public final class BatchJson
         if (count > 0) {
             boolean applied;
             try {
-                applied = handler.handle(out.toString(), count);
+                // bytes cross into Python by one copy; a String is transcoded character by
+                // character (1.75 against 0.25 us per event)
+                applied = handler.handle(out.toString().getBytes(StandardCharsets.UTF_8), count);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
