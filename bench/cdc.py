@@ -305,7 +305,13 @@ def main() -> None:
         from bench.cdc_kafka import kafka_figures  # the Kafka engineer's section
 
         k = kafka_figures(args.changes, base / "kafka")
-        print("kafka: " + " | ".join(f"{key} {v:,.0f}" for key, v in k.items()))
+        print(
+            "kafka: "
+            + " | ".join(
+                f"{key} {v:.3f}" if key.startswith("latency") else f"{key} {v:,.0f}"
+                for key, v in k.items()
+            )
+        )
 
 
 if __name__ == "__main__":
