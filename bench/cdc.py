@@ -222,15 +222,15 @@ def embedded_figures(
         t.join(60)
         print(f"writing {changes} changes...", flush=True)
         n = mixed_workload(plain, changes)
-        sink.applied, sink.first_at = 0, None
+        sink.applied, sink.first_at, sink.batches = 0, None, 0
         runner, t = run("drain")
         wait_for(lambda: sink.applied >= n, 1800, "drain")
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
         raw = raw_decode(plain, raw_slot, settings.publication_name, n)
         print(
-            f"embedded: {n} changes drained at {sustained:,.0f} events/s;"
-            f" pg_recvlogical {raw:,.0f} events/s",
+            f"embedded: {n} changes drained at {sustained:,.0f} events/s in {sink.batches}"
+            f" batches; pg_recvlogical {raw:,.0f} events/s",
             flush=True,
         )
         # 4. latency at a fixed offered rate, consumer running
