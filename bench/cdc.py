@@ -89,6 +89,16 @@ class TimedSink(TimedApply, DuckDBSink):
     """A DuckDB sink that records, per committed batch, its event count and commit latencies."""
 
 
+def seed_videos(url: str) -> None:
+    """Create the page and the ten videos the workloads' insights refer to."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
+        conn.execute(
+            "INSERT INTO videos (title, page_id, created_at)"
+            " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
+        )
+
+
 def mixed_workload(url: str, changes: int) -> int:
     """Insert, update and delete insights (~50/35/15) in 5,000-change transactions."""
     done = 0
@@ -181,12 +191,7 @@ def embedded_figures(
         url = pg.create_database("bench")
         upgrade(url)
         plain = url.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
-            conn.execute(
-                "INSERT INTO videos (title, page_id, created_at)"
-                " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
-            )
+        seed_videos(plain)
         os.environ["DATABASE_URL"] = url
         settings = load_settings(
             SyncSettings, home=base / "home", metrics_port=0, heartbeat_interval_ms=1000

@@ -8,9 +8,9 @@ two consumers written in Java and run without Python in the process:
   batchjson  also serializes each batch as the embedded source's handover does (BatchJson)
 
 For each it prints the drain rate of a backlog of `--changes` mixed changes after `--warmup`
-changes (same JVM, so the JIT has compiled the hot paths), the CPU time the JVM and Postgres
-(WAL sender and all) used meanwhile, per event. Any apply work only adds to these; a target above the
-`noop` rate cannot be reached by this design on this machine.
+changes (same JVM, so the JIT has compiled the hot paths), and the CPU time per event the JVM
+and Postgres (WAL sender and all) used meanwhile. Any apply work only adds to these: a target
+above the `noop` rate cannot be reached by this design on this machine.
 
     uv run python bench/cdc_ceiling.py [--changes 200000] [--warmup 200000] [--modes noop,batchjson]
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cdc import mixed_workload  # noqa: E402
+from bench.cdc import mixed_workload, seed_videos  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import debezium_properties, prepare_source  # noqa: E402
@@ -51,7 +52,9 @@ def _compile(out: Path) -> str:
     if batch_json is None:
         raise SystemExit("this benchmark needs a JDK (javac)")
     classpath = f"{Path(DEBEZIUM_JAVA_LIBS_DIR) / '*'}:{batch_json}"
-    javac = str(Path(find_java()).with_name("javac"))
+    javac = shutil.which("javac", path=str(Path(find_java()).parent)) or shutil.which("javac")
+    if javac is None:
+        raise SystemExit("this benchmark needs a JDK (javac)")
     cmd = [javac, "--release", "17", "-d", str(out), "-cp", classpath, str(_SOURCE)]
     subprocess.run(cmd, check=True)
     return f"{classpath}:{out}"
@@ -156,12 +159,7 @@ def measure(mode: str, changes: int, warmup: int, base: Path) -> dict[str, float
         settings = load_settings(
             SyncSettings, home=base / "home", metrics_port=0, heartbeat_interval_ms=1000
         )
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
-            conn.execute(
-                "INSERT INTO videos (title, page_id, created_at)"
-                " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
-            )
+        seed_videos(plain)
         prepare_source(settings)
         props = debezium_properties(settings)
         props["snapshot.mode"] = "no_data"  # streaming only: each round counts its changes

@@ -26,7 +26,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cdc import TimedApply, mixed_workload, paced_workload, wait_for  # noqa: E402
+from bench.cdc import (  # noqa: E402
+    TimedApply,
+    mixed_workload,
+    paced_workload,
+    seed_videos,
+    wait_for,
+)
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import prepare_source  # noqa: E402
@@ -58,12 +64,7 @@ def gcp_figures(changes: int, rate: int, seconds: float, base: Path) -> dict[str
         url = pg.create_database("bench")
         upgrade(url)
         plain = url.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("INSERT INTO pages (name, created_at) VALUES ('p', now())")
-            conn.execute(
-                "INSERT INTO videos (title, page_id, created_at)"
-                " SELECT 'v' || g, 1, now() FROM generate_series(1, 10) g"
-            )
+        seed_videos(plain)
         os.environ["DATABASE_URL"] = url
         os.environ["PUBSUB_EMULATOR_HOST"] = pubsub.emulator_host
         settings = load_settings(SyncSettings, home=base / "home", metrics_port=0)
