@@ -92,10 +92,12 @@ def _write_properties(props: dict[str, str], path: Path) -> None:
 class Harness:
     """One JVM running DebeziumCeiling rounds."""
 
-    def __init__(self, java: str, classpath: str, props: Path, mode: str) -> None:
+    def __init__(
+        self, java: str, classpath: str, props: Path, mode: str, jvm_opts: list[str]
+    ) -> None:
         log4j = ROOT / "services/ingestor/src/riverbed/ingestor/sync/sources/log4j2.properties"
-        cmd = [java, "-Xmx768m", "-Xms128m", f"-Dlog4j2.configurationFile={log4j}", "-cp",
-               classpath, "riverbed.bench.DebeziumCeiling", str(props), mode]  # fmt: skip
+        cmd = [java, "-Xmx768m", "-Xms128m", *jvm_opts, f"-Dlog4j2.configurationFile={log4j}",
+               "-cp", classpath, "riverbed.bench.DebeziumCeiling", str(props), mode]  # fmt: skip
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
@@ -148,7 +150,9 @@ def _wait_active(url: str, slot: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"replication slot {slot} never became active")
 
 
-def measure(mode: str, changes: int, warmup: int, base: Path) -> dict[str, float]:
+def measure(
+    mode: str, changes: int, warmup: int, base: Path, jvm_opts: list[str]
+) -> dict[str, float]:
     """Drain `changes` after `warmup` with the `mode` consumer; return rate and CPU."""
     pg = LocalPostgres(base / "pg", fast=True).start()
     try:
@@ -165,7 +169,7 @@ def measure(mode: str, changes: int, warmup: int, base: Path) -> dict[str, float
         props["snapshot.mode"] = "no_data"  # streaming only: each round counts its changes
         props_file = base / "debezium.properties"
         _write_properties(props, props_file)
-        harness = Harness(find_java(), _compile(base / "classes"), props_file, mode)
+        harness = Harness(find_java(), _compile(base / "classes"), props_file, mode, jvm_opts)
         try:
             # 1. warm-up, streamed while it is written; 2. a backlog, drained by a new engine
             harness.start(warmup or 1)
@@ -202,12 +206,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200_000)
     parser.add_argument("--warmup", type=int, default=200_000)
     parser.add_argument("--modes", default="noop,batchjson")
+    parser.add_argument(
+        "--jvm-opts", default="", help="More JVM options, space separated (e.g. a GC to try)."
+    )
     parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     for mode in args.modes.split(","):
         base = Path(tempfile.mkdtemp(prefix=f"bench-ceiling-{mode}-", dir=args.base))
-        f = measure(mode, args.changes, args.warmup, base)
+        f = measure(mode, args.changes, args.warmup, base, args.jvm_opts.split())
         print(
             f"{mode}: {f['events']:.0f} events at {f['events_s']:,.0f} events/s"
             f" | JVM {f['jvm_us_per_event']:.1f} µs CPU/event"
