@@ -2,10 +2,10 @@
 
 With a JDK, `riverbed.BatchJson` (`java/`, compiled once with `javac` into
 `~/.cache/riverbed/java/<digest>/`, or under `$XDG_CACHE_HOME`) takes Debezium's Connect
-records and hands over each batch as one string of JSON payloads, each table's schema written
-once. Without `javac` (a JRE only), Debezium's JSON format is used: Kafka's JsonConverter
-writes the whole schema into every event and Python reads the records one JNI call at a time,
-about half as fast.
+records and hands over each batch as one UTF-8 buffer of JSON payloads, each table's schema
+written once. Without `javac` (a JRE only), Debezium's JSON format is used: Kafka's
+JsonConverter writes the whole schema into every event and Python reads the records one JNI
+call at a time, about half as fast.
 """
 
 from __future__ import annotations

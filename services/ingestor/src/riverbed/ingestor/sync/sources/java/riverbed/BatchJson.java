@@ -18,7 +18,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * Hand each Debezium batch to Python as one string of JSON payloads, each schema sent once.
+ * Hand each Debezium batch to Python as one UTF-8 buffer of JSON payloads, each schema sent once.
  *
  * <p>Debezium's JSON format runs Kafka's JsonConverter per event, which builds a Jackson tree
  * and writes the whole Connect schema (90% of an event's 5 KB here) every time. This consumer
