@@ -13,7 +13,14 @@ from typing import Any, ClassVar
 import duckdb
 import pyarrow as pa
 
-from riverbed.core.cdc import UNAVAILABLE, DeadLetter, Position, WarehouseLock, read_warehouse
+from riverbed.core.cdc import (
+    UNAVAILABLE,
+    ChangeEvent,
+    DeadLetter,
+    Position,
+    WarehouseLock,
+    read_warehouse,
+)
 from riverbed.core.errors import ServiceError
 from riverbed.ingestor.sync.collapse import row_image
 from riverbed.ingestor.sync.sinks.base import ApplyResult, Sink, TableChanges, TableStatus
@@ -198,52 +205,71 @@ class DuckDBSink(Sink):
         return desired
 
     # -- apply --------------------------------------------------------------------------------
-    def _rows_table(self, tc: TableChanges, cols: list[tuple[str, str]]) -> tuple[pa.Table, bool]:
-        names = [n for n, _ in cols]
-        rows = tc.rows
-        images = [row_image(ev) for ev in rows]
-        # a delete keeps the stored values (its before image may hold only defaults under
-        # REPLICA IDENTITY DEFAULT); they only fill new rows
-        deletes = [i for i, ev in enumerate(rows) if ev.op == "d"]
-        keys = set(tc.key_columns)
-        unavailable: list[list[str]] = [[] for _ in rows]
+    @staticmethod
+    def _image_columns(
+        events: Sequence[ChangeEvent], names: Sequence[str]
+    ) -> tuple[dict[str, list[Any]], dict[str, set[int]]]:
+        """Return the events' row images column by column, and where each column has no value.
+
+        A value that is UNAVAILABLE (unchanged TOAST) or absent becomes None; the positions of
+        those events are listed per column (only columns that have any).
+        """
+        images = [row_image(ev) if ev.op != "t" else {} for ev in events]
         data: dict[str, list[Any]] = {}
+        gaps: dict[str, set[int]] = {}
         for n in names:  # column by column: one comprehension per column, not per value
             col = [img.get(n, UNAVAILABLE) for img in images]
             if UNAVAILABLE in col:
-                for i, v in enumerate(col):
-                    if v is UNAVAILABLE:
-                        unavailable[i].append(n)
-                        col[i] = None
-            if deletes and n not in keys:
-                for i in deletes:
-                    if n not in unavailable[i]:
-                        unavailable[i].append(n)
+                gaps[n] = {i for i, v in enumerate(col) if v is UNAVAILABLE}
+                col = [None if v is UNAVAILABLE else v for v in col]
             data[n] = col
-        partial = any(unavailable)
-        lsn = [ev.lsn for ev in rows]
-        op_ts = [ev.commit_ts for ev in rows]
-        deleted = [ev.op == "d" for ev in rows]
-        arrays = [to_arrow_values(data[n], t) for n, t in cols]
+        return data, gaps
+
+    def _rows_table(
+        self,
+        tc: TableChanges,
+        cols: list[tuple[str, str]],
+        logged: tuple[pa.Table, dict[str, set[int]]] | None,
+    ) -> tuple[pa.Table, bool]:
+        """Return the collapsed rows to MERGE, taken from the change-log table when it has them."""
+        names = [n for n, _ in cols]
+        rows = tc.rows
+        at = {id(ev): i for i, ev in enumerate(tc.events)}
+        idx = [at.get(id(ev), -1) for ev in rows]
+        if logged is not None and -1 not in idx:
+            events, gaps = logged  # every row is a logged event: no second pass over images
+            values = events.select(names).take(pa.array(idx, pa.int64()))
+            arrays = list(values.columns)
+        else:  # rows the change log does not hold (tombstones)
+            data, gaps = self._image_columns(rows, names)
+            idx = list(range(len(rows)))
+            arrays = [to_arrow_values(data[n], t) for n, t in cols]
+        unavailable: list[list[str]] = [[] for _ in rows]
+        for n, where in gaps.items():
+            for r, i in enumerate(idx):
+                if i in where:
+                    unavailable[r].append(n)
+        # a delete keeps the stored values (its before image may hold only defaults under
+        # REPLICA IDENTITY DEFAULT); they only fill new rows
+        keys = set(tc.key_columns)
+        for r, ev in enumerate(rows):
+            if ev.op == "d":
+                unavailable[r] += [n for n in names if n not in keys and n not in unavailable[r]]
         arrays += [
-            pa.array(lsn, pa.int64()),
-            pa.array(op_ts, pa.timestamp("us", tz="UTC")),
-            pa.array(deleted, pa.bool_()),
+            pa.array([ev.lsn for ev in rows], pa.int64()),
+            pa.array([ev.commit_ts for ev in rows], pa.timestamp("us", tz="UTC")),
+            pa.array([ev.op == "d" for ev in rows], pa.bool_()),
             pa.array(unavailable, pa.list_(pa.string())),
         ]
         return pa.Table.from_arrays(
             arrays, [*names, "_lsn", "_op_ts", "_deleted", "_unavailable"]
-        ), partial
+        ), any(unavailable)
 
     def _events_table(
         self, tc: TableChanges, cols: list[tuple[str, str]], now: datetime
-    ) -> pa.Table:
-        names = [n for n, _ in cols]
-        images = [row_image(ev) if ev.op != "t" else {} for ev in tc.events]
-        data: dict[str, list[Any]] = {}
-        for n in names:
-            col = [img.get(n) for img in images]
-            data[n] = [None if v is UNAVAILABLE else v for v in col] if UNAVAILABLE in col else col
+    ) -> tuple[pa.Table, dict[str, set[int]]]:
+        """Return every event of the batch for the change log, and the gaps of its columns."""
+        data, gaps = self._image_columns(tc.events, [n for n, _ in cols])
         evs = tc.events
         arrays = [to_arrow_values(data[n], t) for n, t in cols] + [
             pa.array([e.op for e in evs], pa.string()),
@@ -255,7 +281,7 @@ class DuckDBSink(Sink):
             pa.array([e.snapshot for e in evs], pa.bool_()),
         ]
         meta = ["_op", "_lsn", "_tx_id", "_commit_ts", "_source_ts", "_applied_at", "_snapshot"]
-        return pa.Table.from_arrays(arrays, [*names, *meta])
+        return pa.Table.from_arrays(arrays, [*[n for n, _ in cols], *meta]), gaps
 
     def _apply_table(
         self, con: duckdb.DuckDBPyConnection, tc: TableChanges, result: ApplyResult, now: datetime
@@ -264,8 +290,9 @@ class DuckDBSink(Sink):
         mirror = f"{q(self.mirror_schema)}.{q(tc.table)}"
         if tc.truncate is not None:
             self._delete_older(con, tc.table, tc.truncate.lsn, tc.truncate.commit_ts)
+        logged = self._events_table(tc, cols, now) if tc.events else None
         if tc.rows:
-            s, partial = self._rows_table(tc, cols)
+            s, partial = self._rows_table(tc, cols, logged)
             con.register("s", s)
             try:
                 con.execute(
@@ -273,10 +300,9 @@ class DuckDBSink(Sink):
                 )
             finally:
                 con.unregister("s")
-        logged = [e for e in tc.events if e.lsn is not None]
-        if logged:
-            e = self._events_table(tc, cols, now)
-            lsns = [ev.lsn for ev in logged if ev.lsn is not None]
+        lsns = [ev.lsn for ev in tc.events if ev.lsn is not None]
+        if logged is not None and lsns:
+            e = logged[0]
             con.register("e", e)
             try:
                 con.execute(
