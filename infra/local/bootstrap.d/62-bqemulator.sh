@@ -15,9 +15,11 @@ UV=(uv); command -v uv >/dev/null 2>&1 || UV=(python3 -m uv)
 rm -rf "$dest/venv"
 mkdir -p "$dest"
 "${UV[@]}" venv --quiet --python 3.11 "$dest/venv"
-VIRTUAL_ENV=$dest/venv "${UV[@]}" pip install --quiet -r "$src/requirements.txt"
+# --python, not VIRTUAL_ENV: `python3 -m uv` 0.13 installs into its own interpreter otherwise
+"${UV[@]}" pip install --quiet --python "$dest/venv/bin/python" -r "$src/requirements.txt"
 # DuckDB looks for extensions under $HOME/.duckdb/extensions/<version>/<platform>/.
 ext=$(find "$dest/venv" -path '*duckdb_ext/extensions/v1.4.4/linux_amd64/spatial.duckdb_extension' | head -1)
+[[ -n $ext ]] || { echo "62-bqemulator: DuckDB's spatial extension not found in $dest/venv" >&2; exit 1; }
 mkdir -p "$dest/home/.duckdb/extensions/v1.4.4/linux_amd64"
 cp "$ext" "$dest/home/.duckdb/extensions/v1.4.4/linux_amd64/"
 echo "$sum" >"$stamp"
