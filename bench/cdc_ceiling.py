@@ -151,7 +151,12 @@ def _wait_active(url: str, slot: str, timeout: float = 120.0) -> None:
 
 
 def measure(
-    mode: str, changes: int, warmup: int, base: Path, jvm_opts: list[str]
+    mode: str,
+    changes: int,
+    warmup: int,
+    base: Path,
+    jvm_opts: list[str],
+    overrides: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Drain `changes` after `warmup` with the `mode` consumer; return rate and CPU."""
     pg = LocalPostgres(base / "pg", fast=True).start()
@@ -167,6 +172,7 @@ def measure(
         prepare_source(settings)
         props = debezium_properties(settings)
         props["snapshot.mode"] = "no_data"  # streaming only: each round counts its changes
+        props.update(overrides or {})
         props_file = base / "debezium.properties"
         _write_properties(props, props_file)
         harness = Harness(find_java(), _compile(base / "classes"), props_file, mode, jvm_opts)
@@ -209,12 +215,20 @@ def main() -> None:
     parser.add_argument(
         "--jvm-opts", default="", help="More JVM options, space separated (e.g. a GC to try)."
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override a Debezium property (repeatable), e.g. record.processing.threads=1.",
+    )
     parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
     args = parser.parse_args()
+    overrides = dict(kv.split("=", 1) for kv in args.set)
     print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
     for mode in args.modes.split(","):
         base = Path(tempfile.mkdtemp(prefix=f"bench-ceiling-{mode}-", dir=args.base))
-        f = measure(mode, args.changes, args.warmup, base, args.jvm_opts.split())
+        f = measure(mode, args.changes, args.warmup, base, args.jvm_opts.split(), overrides)
         print(
             f"{mode}: {f['events']:.0f} events at {f['events_s']:,.0f} events/s"
             f" | JVM {f['jvm_us_per_event']:.1f} µs CPU/event"

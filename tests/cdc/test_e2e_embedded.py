@@ -96,3 +96,28 @@ def test_scenario_embedded(pg_url: str, tmp_path: Path, sink_spec: SinkSpec) -> 
     # deletes are soft: the mirror keeps the key with its last LSN
     assert senv.query("SELECT count(*) FROM {videos} WHERE _deleted") != [(0,)]
     _offsets_survive_a_cut(senv.settings.offsets_path)
+
+
+def test_scenario_embedded_default_identity(pg_url: str, tmp_path: Path) -> None:
+    """Tables left at REPLICA IDENTITY DEFAULT: no before images, the mirror still converges.
+
+    Updates then arrive without a before image and deletes with the key only; an unchanged
+    TOASTed value arrives as Debezium's placeholder and must keep the stored text.
+    """
+    spec = SourceSpec(
+        "embedded",
+        env={"RIVERBED_INGESTOR_METRICS_PORT": "0", "RIVERBED_INGESTOR_REPLICA_IDENTITY": "keep"},
+    )
+    senv = make_env(pg_url, tmp_path / "home", spec)
+    run_scenario(senv)
+    with senv.connect() as conn:
+        idents = conn.execute(
+            "SELECT relname, relreplident FROM pg_class"
+            " WHERE relname IN ('pages', 'videos', 'insights')"
+        ).fetchall()
+    assert sorted(idents) == [("insights", "d"), ("pages", "d"), ("videos", "d")]
+    ((notes,),) = senv.query("SELECT notes FROM {pages} WHERE name = 'page 0 (renamed)'")
+    assert isinstance(notes, str) and notes.startswith("lorem ipsum") and len(notes) > 100_000
+    # a delete carried the key only: the mirror keeps the row's last values
+    deleted = senv.query("SELECT count(*) FROM {videos} WHERE _deleted AND title IS NOT NULL")
+    assert deleted != [(0,)]

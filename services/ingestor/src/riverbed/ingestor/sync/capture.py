@@ -42,7 +42,10 @@ def _wait_slot_inactive(conn: psycopg.Connection, slot: str, timeout: float = 30
 
 
 def prepare_source(settings: SyncSettings) -> None:
-    """Create the heartbeat table and the publication; set REPLICA IDENTITY FULL (idempotent)."""
+    """Create the heartbeat table and the publication; set REPLICA IDENTITY FULL (idempotent).
+
+    With `replica_identity="keep"` the tables' replica identity is left as it is.
+    """
     schema = settings.source_schema
     with _connect(settings) as conn:
         level = conn.execute("SHOW wal_level").fetchone()
@@ -85,7 +88,7 @@ def prepare_source(settings: SyncSettings) -> None:
             "ALTER PUBLICATION {} SET TABLE {}" if exists else "CREATE PUBLICATION {} FOR TABLE {}"
         )
         conn.execute(sql.SQL(verb).format(sql.Identifier(settings.publication_name), idents))
-        for t in settings.tables:
+        for t in settings.tables if settings.replica_identity == "full" else ():
             conn.execute(
                 sql.SQL("ALTER TABLE {} REPLICA IDENTITY FULL").format(sql.Identifier(schema, t))
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -43,6 +43,10 @@ class SyncSettings(BaseSettings):
     heartbeat_interval_ms: int = Field(10_000, ge=100)
     offsets_file: Path | None = None  # default <home>/sync/offsets.dat
     snapshot_mode: str = "initial"
+    # full: set REPLICA IDENTITY FULL on the captured tables (whole before images);
+    # keep: leave each table's identity as it is (Postgres's default sends the key only:
+    # unchanged TOAST values and non-key columns of deletes keep the stored values downstream)
+    replica_identity: Literal["full", "keep"] = "full"
     max_batch_size: int = Field(16_384, ge=1)
     max_queue_size: int = Field(65_536, ge=2)
     poll_interval_ms: int = Field(20, ge=1)
