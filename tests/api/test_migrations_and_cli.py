@@ -107,8 +107,12 @@ def test_serve_with_gunicorn_workers(pg_url: str, tmp_path: Path) -> None:
                     raise
                 time.sleep(0.2)
         assert resp.json() == {"status": "ok", "database": "reachable"}
+        proc.terminate()  # as a supervisor stops it: gunicorn and its workers stop with it
+        assert proc.wait(timeout=40) == 0
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/health", timeout=5)
     finally:
-        proc.terminate()
+        proc.kill()
         proc.wait(timeout=15)
 
 

@@ -42,7 +42,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     configure_logging(settings.log_level, json_logs=settings.log_json)
     check_migrated(settings)
     if settings.workers > 1:
-        raise SystemExit(run_gunicorn(settings))
+        run_gunicorn(settings)  # does not return: this process becomes gunicorn
     server = start_background(settings)
     click.echo(f"serving on {server.url} (Ctrl+C to stop)")
     try:

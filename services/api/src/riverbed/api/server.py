@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass
+from typing import NoReturn
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -54,8 +54,13 @@ def start_background(settings: ApiSettings) -> BackgroundServer:
     return BackgroundServer(server, thread)
 
 
-def run_gunicorn(settings: ApiSettings) -> int:
-    """Run gunicorn with `settings.workers` workers in the foreground."""
+def run_gunicorn(settings: ApiSettings) -> NoReturn:
+    """Replace this process with gunicorn running `settings.workers` workers.
+
+    Exec, not a child process: a SIGTERM to `riverbed api serve` (a supervisor, `docker stop`)
+    reaches gunicorn's arbiter, which stops its workers gracefully; a child would be orphaned
+    and keep serving.
+    """
     env = {**os.environ, "DATABASE_URL": settings.database_url}
     cmd = [
         sys.executable,
@@ -69,4 +74,6 @@ def run_gunicorn(settings: ApiSettings) -> int:
         f"{settings.host}:{settings.port}",
         "riverbed.api.wsgi:app",  # the app logs each request itself (JSON, id, latency)
     ]
-    return subprocess.call(cmd, env=env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, cmd, env)
