@@ -98,11 +98,10 @@ def test_the_engine_uses_the_atomic_store_when_it_is_compiled(
     props = debezium_properties(load_settings(SyncSettings, home=tmp_path, metrics_port=0))
     kafka = "org.apache.kafka.connect.storage.FileOffsetBackingStore"
     assert props["offset.storage"] == kafka
-    classes = _jvm.start_jvm(["-Xmx256m"])
-    assert classes is not None
-    swapped = _jvm._atomic_offsets(props, classes)
+    assert _jvm._classes_loaded(_jvm.start_jvm(["-Xmx256m"]))
+    swapped = _jvm._atomic_offsets(props, True)
     assert swapped["offset.storage"] == _jvm.ATOMIC_OFFSET_STORE
     assert {k: v for k, v in swapped.items() if k != "offset.storage"} == {
         k: v for k, v in props.items() if k != "offset.storage"
     }
-    assert _jvm._atomic_offsets(props, None)["offset.storage"] == kafka  # no JDK: Kafka's
+    assert _jvm._atomic_offsets(props, False)["offset.storage"] == kafka  # no JDK: Kafka's

@@ -198,19 +198,28 @@ def start_jvm(jvm_opts: list[str]) -> Path | None:
     return classes
 
 
-def _atomic_offsets(properties: Mapping[str, object], classes: Path | None) -> dict[str, object]:
-    """Swap Kafka's in-place file offset store for `AtomicFileOffsetStore` when it is loaded."""
+def _classes_loaded(classes: Path | None) -> bool:
+    """Tell whether this JVM loads our classes (it may have been started earlier without)."""
     import jpype
 
-    props = dict(properties)
-    if classes is None or props.get("offset.storage") != _KAFKA_FILE_STORE:
-        return props
+    if classes is None:
+        return False
     try:
-        jpype.JClass(ATOMIC_OFFSET_STORE)
-    except TypeError:  # the JVM was started earlier without our classes
-        log.warning("JVM started without %s: offsets are rewritten in place", classes)
-        return props
-    props["offset.storage"] = ATOMIC_OFFSET_STORE
+        jpype.JClass("riverbed.BatchJson")
+    except TypeError:
+        log.warning(
+            "JVM started without %s: Debezium's JSON format and Kafka's offset store are used",
+            classes,
+        )
+        return False
+    return True
+
+
+def _atomic_offsets(properties: Mapping[str, object], loaded: bool) -> dict[str, object]:
+    """Swap Kafka's in-place file offset store for `AtomicFileOffsetStore` when it is loaded."""
+    props = dict(properties)
+    if loaded and props.get("offset.storage") == _KAFKA_FILE_STORE:
+        props["offset.storage"] = ATOMIC_OFFSET_STORE
     return props
 
 
@@ -224,15 +233,9 @@ def create_engine(
     """Start the JVM if needed and build a Debezium engine that calls `on_batch`."""
     import jpype
 
-    classes = start_jvm(jvm_opts)
-    fast = batch_json and classes is not None
-    if fast:
-        try:
-            jpype.JClass("riverbed.BatchJson")
-        except TypeError:  # the JVM was started earlier without our classes
-            log.warning("JVM started without %s: using Debezium's JSON format", classes)
-            fast = False
-    properties = _atomic_offsets(properties, classes)
+    loaded = _classes_loaded(start_jvm(jvm_opts))
+    fast = batch_json and loaded
+    properties = _atomic_offsets(properties, loaded)
     props = jpype.JClass("java.util.Properties")()
     for key, value in properties.items():
         props.setProperty(str(key), str(value))

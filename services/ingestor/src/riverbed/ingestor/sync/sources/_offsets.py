@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import struct
-import time
 from pathlib import Path
 
 __all__ = ["OffsetsGuard", "read_offsets"]
@@ -119,12 +118,10 @@ def _valid(path: Path) -> bool:
 class OffsetsGuard:
     """Verify the offsets file at start, restore the last good copy, refresh that copy."""
 
-    def __init__(self, path: Path, *, every_s: float = 0.0) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.good = path.with_name(path.name + ".good")
-        self.every_s = every_s
         self._seen: tuple[int, int] | None = None
-        self._last = float("-inf")
 
     def check(self) -> None:
         """Restore `<file>.good` if the offsets file was cut short; else refresh the copy."""
@@ -133,7 +130,7 @@ class OffsetsGuard:
             self.good.unlink(missing_ok=True)
             return
         if _valid(self.path):
-            self.refresh(force=True)
+            self.refresh()
             return
         if _valid(self.good):
             log.warning(
@@ -142,7 +139,7 @@ class OffsetsGuard:
                 self.path,
             )
             os.replace(self.good, self.path)
-            self.refresh(force=True)
+            self.refresh()
             return
         aside = self.path.with_name(self.path.name + ".corrupt")
         os.replace(self.path, aside)
@@ -153,11 +150,8 @@ class OffsetsGuard:
             aside,
         )
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Copy the offsets file to `<file>.good` if it changed and is complete (throttled)."""
-        now = time.monotonic()
-        if not force and now - self._last < self.every_s:
-            return
+    def refresh(self) -> None:
+        """Copy the offsets file to `<file>.good` if it changed and is complete."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
@@ -175,4 +169,3 @@ class OffsetsGuard:
             return
         os.replace(tmp, self.good)
         self._seen = seen
-        self._last = now
