@@ -78,7 +78,13 @@ def _debezium_libs(version: str, base: Path) -> Path:
     resolved = base / "resolved"
     cmd = [mvn, "-q", "-B", "-f", str(base / "pom.xml"), "dependency:copy-dependencies",
            f"-DoutputDirectory={resolved}", "-DincludeGroupIds=io.debezium"]  # fmt: skip
-    subprocess.run(cmd, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(
+            f"--debezium {version}: Maven could not resolve io.debezium:debezium-connector-postgres"
+            f":{version} (a version as Maven Central names it, e.g. 3.7.1.Final):\n"
+            + (done.stdout + done.stderr).strip()[-2000:]
+        )
     newer = {_artifact(j): j for j in resolved.glob("*.jar")}
     libs = base / "libs"
     libs.mkdir()
