@@ -7,6 +7,9 @@ For each source it prints:
                       (default 5,000 changes/s); target p99 <= 1 s
   raw decode events/s `pg_recvlogical` (pgoutput, same publication, same WAL) -> /dev/null,
                       the ceiling; and the ratio sustained / raw
+  CPU per event       in the drain, per thread group of this process (Debezium's decoder, the
+                      engine thread that serialises and parses, Python and DuckDB, JVM GC, JIT)
+                      and in Postgres, from /proc (Linux)
 
     uv run python bench/cdc.py [--source embedded|kafka|all] [--changes 200000]
                                [--rate 5000] [--seconds 20] [--warmup 200000]
@@ -42,6 +45,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_split import CpuSnapshot, format_split, split_per_event  # noqa: E402
 from riverbed.core.cdc import DeadLetter  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
@@ -66,15 +70,19 @@ class TimedApply:
         self.last_at = 0.0
         self.latencies: list[float] = []
         self.record_latency = False
+        self.cpu: list[CpuSnapshot] = []  # at the first apply and after the latest (drains only)
 
     def apply(
         self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
     ) -> ApplyResult:
         if self.first_at is None:
             self.first_at = time.monotonic()
+            self.cpu = [] if self.record_latency else [CpuSnapshot.take()]
         result: ApplyResult = super().apply(changes, dead_letters)  # type: ignore[misc]
         now = datetime.now(UTC)
         self.last_at = time.monotonic()
+        if self.cpu and not self.record_latency:
+            self.cpu[1:] = [CpuSnapshot.take()]
         self.batches += 1
         for tc in changes:
             self.applied += len(tc.events)
@@ -232,12 +240,15 @@ def embedded_figures(
         wait_for(lambda: sink.applied >= n, 1800, "drain")
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
+        cpu = split_per_event(sink.cpu[0], sink.cpu[-1], n) if len(sink.cpu) == 2 else {}
         raw = raw_decode(plain, raw_slot, settings.publication_name, n)
         print(
             f"embedded: {n} changes drained at {sustained:,.0f} events/s in {sink.batches}"
             f" batches; pg_recvlogical {raw:,.0f} events/s",
             flush=True,
         )
+        if cpu:
+            print(f"embedded: CPU us per event in the drain: {format_split(cpu)}", flush=True)
         # 4. latency at a fixed offered rate, consumer running
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
