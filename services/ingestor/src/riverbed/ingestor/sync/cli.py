@@ -77,6 +77,10 @@ def sync() -> None:
     """Apply Postgres changes (Debezium) to the DuckDB warehouse, and check the result."""
 
 
+class _StoppedWhileStarting(Exception):
+    """A stop signal came before the consumer was running."""
+
+
 @sync.command("run")
 @click.option("--source", type=click.Choice(sorted(SOURCES)), default="embedded", show_default=True)
 @click.option("--metrics-port", type=int, default=None, help="Prometheus port (0: off).")
@@ -98,23 +102,33 @@ def run_cmd(
     settings = _settings(obj, metrics_port=metrics_port, tables=tables)
     if obj is None or not obj.log_json:
         configure_logging(obj.log_level if obj else "INFO", json_logs=True)
-    serve_metrics(settings.metrics_port)
-    # pyarrow imports pandas on first use (seconds without bytecode caches): warm it up while
-    # the source starts, not inside the first batch
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    runner = SyncRunner(
-        make_source(source, settings),
-        make_sink(settings, sink_name),
-        idle_release_s=settings.idle_release_s,
-    )
-    tune_gc()
+    # a SIGTERM while the source and sink are still being set up (waiting for a slot a killed
+    # consumer's walsender holds, a slow sink) ends the command cleanly too: nothing has been
+    # applied yet, and every step before the first batch is safe to cut (as a SIGKILL would)
+    runner: SyncRunner | None = None
 
     def _graceful(signum: int, frame: FrameType | None) -> None:
         log.info("signal received: stopping after the current batch", extra={"signal": signum})
+        if runner is None:
+            raise _StoppedWhileStarting
         runner.stop()
 
     signal.signal(signal.SIGTERM, _graceful)
     signal.signal(signal.SIGINT, _graceful)
+    try:
+        serve_metrics(settings.metrics_port)
+        # pyarrow imports pandas on first use (seconds without bytecode caches): warm it up
+        # while the source starts, not inside the first batch
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+        runner = SyncRunner(
+            make_source(source, settings),
+            make_sink(settings, sink_name),
+            idle_release_s=settings.idle_release_s,
+        )
+    except _StoppedWhileStarting:
+        log.info("sync stopped before it started")
+        return
+    tune_gc()
     log.info(
         "sync started",
         extra={
