@@ -70,19 +70,21 @@ class TimedApply:
         self.last_at = 0.0
         self.latencies: list[float] = []
         self.record_latency = False
-        self.cpu: list[CpuSnapshot] = []  # at the first apply and after the latest (drains only)
+        self.measure_cpu = False  # snapshot CPU at the first apply and after each one
+        self.cpu_from: CpuSnapshot | None = None
+        self.cpu_to: CpuSnapshot | None = None
 
     def apply(
         self, changes: Sequence[TableChanges], dead_letters: Sequence[DeadLetter]
     ) -> ApplyResult:
         if self.first_at is None:
             self.first_at = time.monotonic()
-            self.cpu = [] if self.record_latency else [CpuSnapshot.take()]
+            self.cpu_from = CpuSnapshot.take() if self.measure_cpu else None
         result: ApplyResult = super().apply(changes, dead_letters)  # type: ignore[misc]
         now = datetime.now(UTC)
         self.last_at = time.monotonic()
-        if self.cpu and not self.record_latency:
-            self.cpu[1:] = [CpuSnapshot.take()]
+        if self.measure_cpu:
+            self.cpu_to = CpuSnapshot.take()
         self.batches += 1
         for tc in changes:
             self.applied += len(tc.events)
@@ -236,19 +238,21 @@ def embedded_figures(
         print(f"writing {changes} changes...", flush=True)
         n = mixed_workload(plain, changes)
         sink.applied, sink.first_at, sink.batches = 0, None, 0
+        sink.measure_cpu = True
         runner, t = run("drain")
         wait_for(lambda: sink.applied >= n, 1800, "drain")
         assert sink.first_at is not None
         sustained = n / max(sink.last_at - sink.first_at, 1e-6)
-        cpu = split_per_event(sink.cpu[0], sink.cpu[-1], n) if len(sink.cpu) == 2 else {}
+        sink.measure_cpu = False
+        assert sink.cpu_from is not None and sink.cpu_to is not None
+        cpu = split_per_event(sink.cpu_from, sink.cpu_to, n)
         raw = raw_decode(plain, raw_slot, settings.publication_name, n)
         print(
             f"embedded: {n} changes drained at {sustained:,.0f} events/s in {sink.batches}"
             f" batches; pg_recvlogical {raw:,.0f} events/s",
             flush=True,
         )
-        if cpu:
-            print(f"embedded: CPU us per event in the drain: {format_split(cpu)}", flush=True)
+        print(f"embedded: CPU us per event in the drain: {format_split(cpu)}", flush=True)
         # 4. latency at a fixed offered rate, consumer running
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
