@@ -15,11 +15,20 @@ from tests.cdc.scenario import make_env
 
 pytestmark = [pytest.mark.postgres]
 
+# what `prepare_source` polls while another consumer holds the slot
+_SLOT_POLL = "SELECT active_pid FROM pg_replication_slots WHERE slot_name = %s AND active"
+
+
+def _wait_for(conn: psycopg.Connection, query: str, args: tuple[str, ...], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while conn.execute(query, args).fetchone() is None:
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
 
 def test_sigterm_while_waiting_for_the_slot_exits_cleanly(pg_url: str, tmp_path: Path) -> None:
     senv = make_env(pg_url, tmp_path / "home", SourceSpec("embedded"))
-    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
+    with senv.connect() as conn:
         conn.execute(f'CREATE PUBLICATION "{senv.slot}" FOR TABLE pages')
         conn.execute("SELECT pg_create_logical_replication_slot(%s, 'pgoutput')", (senv.slot,))
         port, dbname = conn.info.port, conn.info.dbname
@@ -31,15 +40,15 @@ def test_sigterm_while_waiting_for_the_slot_exits_cleanly(pg_url: str, tmp_path:
     )  # fmt: skip
     proc = SyncProcess(senv)
     try:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            deadline = time.monotonic() + 30
-            while conn.execute(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = %s", (senv.slot,)
-            ).fetchone() != (True,):
-                assert time.monotonic() < deadline, "pg_recvlogical did not take the slot"
-                time.sleep(0.1)
-        proc.start()
-        time.sleep(8)  # imports done, the command is in the slot wait
+        with senv.connect() as conn:
+            _wait_for(conn, _SLOT_POLL, (senv.slot,), "pg_recvlogical did not take the slot")
+            proc.start()
+            _wait_for(
+                conn,
+                "SELECT 1 FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid()",
+                (_SLOT_POLL.split(" WHERE ")[0] + "%",),  # the server shows $1 for %s
+                "sync run did not reach the slot wait",
+            )
         assert proc.alive(), proc.tail()
         t0 = time.monotonic()
         assert proc.terminate(timeout=20) == 0, proc.tail()
