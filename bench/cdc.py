@@ -1,8 +1,11 @@
 """CDC benchmark: Postgres -> Debezium -> DuckDB, per source, against the pg_recvlogical ceiling.
 
 For each source it prints:
-  sustained events/s  draining a backlog of a mixed insert/update/delete workload
-                      (first batch -> last event committed in DuckDB); target >= 40,000 embedded
+  sustained events/s  a running consumer draining a backlog of a mixed insert/update/delete
+                      workload written while its replication stream was paused (SIGSTOP of
+                      its walsender; resume -> last event committed in DuckDB); target
+                      >= 40,000 embedded. Then the same after a restart (a new engine in the
+                      same JVM, first batch -> last event), which recompiles hot paths
   latency p50/95/99   commit in Postgres -> commit in DuckDB at a fixed offered rate
                       (default 5,000 changes/s); target p99 <= 1 s
   raw decode events/s `pg_recvlogical` (pgoutput, same publication, same WAL) -> /dev/null,
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -45,7 +49,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cpu_split import CpuSnapshot, format_split, split_per_event  # noqa: E402
+from bench.cpu_split import (  # noqa: E402
+    CpuSnapshot,
+    format_split,
+    split_per_event,
+    steal_share,
+)
 from riverbed.core.cdc import DeadLetter  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
@@ -174,6 +183,36 @@ def wait_for(cond: Any, timeout: float, what: str, poll: float = 0.05) -> None:
         time.sleep(poll)
 
 
+def walsender_pid(url: str, slot: str) -> int:
+    """Return the pid of the walsender streaming `slot` (the consumer is connected)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT active_pid FROM pg_replication_slots WHERE slot_name = %s AND active",
+            (slot,),
+        ).fetchone()
+    if row is None:
+        raise SystemExit(f"no consumer is streaming slot {slot}")
+    return int(row[0])
+
+
+def drained(sink: TimedApply, n: int) -> tuple[float, int, dict[str, float], float]:
+    """Return the drain's events/s, batch count, CPU split and host steal; stop measuring."""
+    assert sink.first_at is not None
+    rate = n / max(sink.last_at - sink.first_at, 1e-6)
+    sink.measure_cpu = False
+    assert sink.cpu_from is not None and sink.cpu_to is not None
+    cpu = split_per_event(sink.cpu_from, sink.cpu_to, n)
+    return rate, sink.batches, cpu, steal_share(sink.cpu_from, sink.cpu_to)
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory (the consumer and its JVM run here) in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def raw_decode(url: str, slot: str, publication: str, changes: int) -> float:
     """Return pg_recvlogical's decode rate (changes/s) over the WAL written since `slot`."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -222,7 +261,7 @@ def embedded_figures(
             t.start()
             return runner, t
 
-        # 1. snapshot (slot created) and warm-up, then stop; 2. backlog; 3. drain it.
+        # 1. snapshot (slot created) and warm-up; 2. and 3. a backlog drained two ways
         runner, t = run("snapshot")
         wait_for(lambda: sink.applied >= 11, 180, "snapshot")
         if warmup:
@@ -233,26 +272,50 @@ def embedded_figures(
                 conn.execute(
                     "SELECT pg_replication_slot_advance(%s, pg_current_wal_lsn())", (raw_slot,)
                 )
+        # 2. the running consumer catches up: its stream paused while the backlog is written
+        walsender = walsender_pid(plain, settings.slot_name)
+        os.kill(walsender, signal.SIGSTOP)
+        try:
+            print(f"writing {changes} changes (stream paused)...", flush=True)
+            n = mixed_workload(plain, changes)
+            sink.applied, sink.batches = 0, 0
+            sink.cpu_from, sink.measure_cpu = CpuSnapshot.take(), True
+            sink.first_at = time.monotonic()
+        finally:
+            os.kill(walsender, signal.SIGCONT)
+        wait_for(lambda: sink.applied >= n, 1800, "drain")
+        sustained, batches, cpu, steal = drained(sink, n)
+        raw = raw_decode(plain, raw_slot, settings.publication_name, n)
+        print(
+            f"embedded: {n} changes drained by the running consumer at {sustained:,.0f}"
+            f" events/s in {batches} batches; pg_recvlogical {raw:,.0f} events/s",
+            flush=True,
+        )
+        print(
+            f"embedded: CPU us per event in the drain: {format_split(cpu)}; the hypervisor"
+            f" took {steal:.0%} of the machine's CPU time (steal)",
+            flush=True,
+        )
+        # 3. catch-up after a restart: a new engine (same JVM) drains a backlog
         runner.stop()
         t.join(60)
-        print(f"writing {changes} changes...", flush=True)
-        n = mixed_workload(plain, changes)
+        print(f"writing {changes} changes (consumer stopped)...", flush=True)
+        n_restart = mixed_workload(plain, changes)
         sink.applied, sink.first_at, sink.batches = 0, None, 0
         sink.measure_cpu = True
         runner, t = run("drain")
-        wait_for(lambda: sink.applied >= n, 1800, "drain")
-        assert sink.first_at is not None
-        sustained = n / max(sink.last_at - sink.first_at, 1e-6)
-        sink.measure_cpu = False
-        assert sink.cpu_from is not None and sink.cpu_to is not None
-        cpu = split_per_event(sink.cpu_from, sink.cpu_to, n)
-        raw = raw_decode(plain, raw_slot, settings.publication_name, n)
+        wait_for(lambda: sink.applied >= n_restart, 1800, "drain after a restart")
+        restart, batches, cpu, steal_restart = drained(sink, n_restart)
         print(
-            f"embedded: {n} changes drained at {sustained:,.0f} events/s in {sink.batches}"
-            f" batches; pg_recvlogical {raw:,.0f} events/s",
+            f"embedded: {n_restart} changes drained after a restart at {restart:,.0f} events/s"
+            f" in {batches} batches; CPU us per event: {format_split(cpu)};"
+            f" steal {steal_restart:.0%}",
             flush=True,
         )
-        print(f"embedded: CPU us per event in the drain: {format_split(cpu)}", flush=True)
+        with psycopg.connect(plain, autocommit=True) as conn:  # the ceiling: first backlog only
+            conn.execute(
+                "SELECT pg_replication_slot_advance(%s, pg_current_wal_lsn())", (raw_slot,)
+            )
         # 4. latency at a fixed offered rate, consumer running
         sink.record_latency, sink.latencies = True, []
         before = sink.applied
@@ -267,12 +330,15 @@ def embedded_figures(
         return {
             "changes": float(n),
             "sustained_events_s": sustained,
+            "restart_events_s": restart,
+            "steal_share": steal,
             "raw_decode_events_s": raw,
             "ratio": sustained / raw,
             "offered_changes_s": offered / seconds,
             "latency_p50_s": q[49],
             "latency_p95_s": q[94],
             "latency_p99_s": q[98],
+            "peak_rss_mb": peak_rss_mb(),
         }
     finally:
         pg.destroy()
@@ -308,13 +374,17 @@ def main() -> None:
         )
         print(
             f"embedded: {f['changes']:.0f} changes | sustained {f['sustained_events_s']:,.0f} events/s"
-            f" (target >= 40,000) | raw pg_recvlogical {f['raw_decode_events_s']:,.0f} events/s"
-            f" | ratio {f['ratio']:.2f}"
+            f" (target >= 40,000), {f['restart_events_s']:,.0f} after a restart"
+            f" | raw pg_recvlogical {f['raw_decode_events_s']:,.0f} events/s"
+            f" | ratio {f['ratio']:.2f} | host steal {f['steal_share']:.0%} during the drain"
         )
         print(
             f"embedded: latency at {f['offered_changes_s']:,.0f} changes/s offered:"
             f" p50 {f['latency_p50_s']:.3f} s, p95 {f['latency_p95_s']:.3f} s,"
             f" p99 {f['latency_p99_s']:.3f} s (target p99 <= 1 s)"
+        )
+        print(
+            f"embedded: peak RSS of the consumer's process (Python + JVM) {f['peak_rss_mb']:,.0f} MB"
         )
     if args.source == "pubsub" or args.sink == "bigquery":
         from bench.cdc_gcp import gcp_figures, report  # issue 8 (GCP) section

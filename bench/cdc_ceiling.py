@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.cdc import mixed_workload, seed_videos  # noqa: E402
+from bench.cpu_split import CpuSnapshot, steal_share  # noqa: E402
 from riverbed.core.migrations import upgrade  # noqa: E402
 from riverbed.core.settings import load_settings  # noqa: E402
 from riverbed.ingestor.sync.capture import debezium_properties, prepare_source  # noqa: E402
@@ -245,7 +246,9 @@ def measure(
             harness.start(n)
             harness.first()
             jvm0, pg0 = _cpu_seconds(harness.proc.pid), _postgres_cpu(postmaster)
+            machine0 = CpuSnapshot.take()
             seen, seconds = harness.done()
+            steal = steal_share(machine0, CpuSnapshot.take())
             jvm_cpu = _cpu_seconds(harness.proc.pid) - jvm0
             pg_cpu = _postgres_cpu(postmaster) - pg0
             harness.closed()
@@ -257,6 +260,7 @@ def measure(
             # CPU and wall time from the first batch to the last
             "jvm_us_per_event": jvm_cpu / seen * 1e6,
             "postgres_us_per_event": pg_cpu / seen * 1e6,
+            "steal_share": steal,
         }
     finally:
         pg.destroy()
@@ -298,7 +302,7 @@ def main() -> None:
             f"{mode}: {f['events']:.0f} events at {f['events_s']:,.0f} events/s"
             f" | JVM {f['jvm_us_per_event']:.1f} µs CPU/event"
             f" | Postgres {f['postgres_us_per_event']:.1f} µs CPU/event"
-            f" | load average {os.getloadavg()[0]:.2f}",
+            f" | load average {os.getloadavg()[0]:.2f} | host steal {f['steal_share']:.0%}",
             flush=True,
         )
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CpuSnapshot", "format_split", "split_per_event"]
+__all__ = ["CpuSnapshot", "format_split", "split_per_event", "steal_share"]
 
 # thread name prefixes (/proc/<pid>/task/<tid>/comm, 15 characters) -> group
 _GROUPS = (
@@ -36,11 +36,17 @@ class CpuSnapshot:
 
     threads: dict[str, tuple[str, int]] = field(default_factory=dict)
     postgres: int = 0
+    machine: tuple[int, ...] = ()  # /proc/stat's cpu line: user nice system idle ... steal
 
     @classmethod
     def take(cls) -> CpuSnapshot:
         """Read /proc now (an empty snapshot where /proc does not exist)."""
         snap = cls()
+        try:
+            cpu = Path("/proc/stat").read_text().splitlines()[0].split()
+            snap.machine = tuple(int(v) for v in cpu[1:9])
+        except (OSError, IndexError, ValueError):
+            pass
         for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
             try:
                 name = (task / "comm").read_text().strip()
@@ -66,6 +72,14 @@ def split_per_event(a: CpuSnapshot, b: CpuSnapshot, events: int) -> dict[str, fl
     split = {g: v * tick_us for g, v in groups.most_common() if v > 0}
     split["total"] = sum(split.values())
     return split
+
+
+def steal_share(a: CpuSnapshot, b: CpuSnapshot) -> float:
+    """Return the share of the machine's CPU time its hypervisor gave to others (steal)."""
+    if len(a.machine) < 8 or len(b.machine) < 8:
+        return float("nan")
+    total = sum(b.machine) - sum(a.machine)
+    return (b.machine[7] - a.machine[7]) / total if total > 0 else float("nan")
 
 
 def format_split(split: dict[str, float]) -> str:
