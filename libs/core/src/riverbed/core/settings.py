@@ -55,6 +55,7 @@ def load_settings(cls: type[S], **overrides: Any) -> S:
         prefix = cls.model_config.get("env_prefix", "")
         lines = []
         for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]) or "?"
-            lines.append(f"  {prefix}{name.upper()}: {err['msg']}")
+            name = ".".join(str(p) for p in err["loc"])
+            # a check across fields has no location: its message names the variables
+            lines.append(f"  {prefix}{name.upper()}: {err['msg']}" if name else f"  {err['msg']}")
         raise ConfigurationError("invalid configuration:\n" + "\n".join(lines)) from None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from riverbed.core.settings import DEFAULT_STATE_DIR
@@ -13,6 +14,14 @@ from riverbed.core.settings import DEFAULT_STATE_DIR
 __all__ = ["DEFAULT_TABLES", "SyncSettings"]
 
 DEFAULT_TABLES = ("pages", "videos", "insights")
+
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def _bytes(size: str) -> int:
+    """Return a JVM memory size such as `512m` in bytes."""
+    unit = size[-1].lower() if size[-1].isalpha() else ""
+    return int(size[: len(size) - len(unit)]) * _UNITS[unit]
 
 
 class SyncSettings(BaseSettings):
@@ -50,7 +59,11 @@ class SyncSettings(BaseSettings):
     max_batch_size: int = Field(16_384, ge=1)
     max_queue_size: int = Field(65_536, ge=2)
     poll_interval_ms: int = Field(20, ge=1)
-    jvm_heap: str = "768m"
+    # The embedded engine's JVM: heap and young generation (-Xmx / -Xmn; young "" lets G1 size
+    # it). Debezium's queued records survive young collections: G1, sizing the young generation
+    # for its pause target, collected every second or two and copied them each time
+    jvm_heap: str = "3g"
+    jvm_young: str = "2g"
     batch_json: bool = True  # BatchJson handover (needs javac); False: Debezium's JSON format
     # Kafka
     kafka_bootstrap_servers: str = Field(
@@ -65,6 +78,25 @@ class SyncSettings(BaseSettings):
     metrics_port: int = Field(9464, ge=0, le=65535)  # 0 disables the Prometheus endpoint
     idle_release_s: float = Field(0.2, ge=0)  # release the warehouse after this idle time
     reader_wait_s: float = Field(5.0, ge=0)  # max time a writer yields to waiting readers
+
+    @field_validator("jvm_heap", "jvm_young")
+    @classmethod
+    def _jvm_size(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if value == "" and info.field_name == "jvm_young":
+            return value
+        if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]?", value):
+            raise ValueError(f"{value!r} is not a JVM memory size such as 512m or 3g")
+        return value
+
+    @model_validator(mode="after")
+    def _young_below_heap(self) -> SyncSettings:
+        if self.jvm_young and _bytes(self.jvm_young) >= _bytes(self.jvm_heap):
+            raise ValueError(
+                f"RIVERBED_INGESTOR_JVM_YOUNG ({self.jvm_young}) must be smaller than"
+                f' RIVERBED_INGESTOR_JVM_HEAP ({self.jvm_heap}); set it to "" to let G1 size it'
+            )
+        return self
 
     @field_validator("tables", mode="before")
     @classmethod

@@ -24,10 +24,22 @@ from riverbed.ingestor.sync.sources._jvm import Record, create_engine
 from riverbed.ingestor.sync.sources._offsets import OffsetsGuard
 from riverbed.ingestor.sync.sources.base import Batch
 
-__all__ = ["EmbeddedSource"]
+__all__ = ["EmbeddedSource", "jvm_options"]
 
 log = logging.getLogger(__name__)
 _LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+
+
+def jvm_options(settings: SyncSettings) -> list[str]:
+    """Return the options of the JVM that runs the embedded engine."""
+    young = [f"-Xmn{settings.jvm_young}"] if settings.jvm_young else []
+    return [
+        f"-Xmx{settings.jvm_heap}",
+        "-Xms128m",
+        *young,
+        "-Xrs",
+        f"-Dlog4j2.configurationFile={_LOG4J_CONFIG}",
+    ]
 
 
 class _Pending:
@@ -101,12 +113,7 @@ class EmbeddedSource:
                 debezium_properties(self.settings),
                 self._handle,
                 batch_json=self.settings.batch_json,
-                jvm_opts=[
-                    f"-Xmx{self.settings.jvm_heap}",
-                    "-Xms128m",
-                    "-Xrs",
-                    f"-Dlog4j2.configurationFile={_LOG4J_CONFIG}",
-                ],
+                jvm_opts=jvm_options(self.settings),
             )
             if not self._stopping.is_set():  # close() may have come while it was built
                 self._engine.run()
