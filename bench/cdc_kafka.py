@@ -181,7 +181,11 @@ def kafka_latency(
 
 
 def kafka_figures(
-    changes: int = 200_000, base: Path | None = None, rate: int = 5_000, seconds: float = 20.0
+    changes: int = 200_000,
+    base: Path | None = None,
+    rate: int = 5_000,
+    seconds: float = 20.0,
+    connect_jvm: tuple[str, str] = ("1g", ""),
 ) -> dict[str, float]:
     """Run the Kafka path on its own Postgres, broker and worker; return events/s figures."""
     own_base = base is None
@@ -192,7 +196,8 @@ def kafka_figures(
         url = pg.create_database("bench")
         upgrade(normalize_database_url(url))
         kafka = LocalKafka(base / "kafka").start()
-        connect = LocalConnect(base / "connect", kafka.bootstrap_servers)
+        heap, young = connect_jvm
+        connect = LocalConnect(base / "connect", kafka.bootstrap_servers, heap=heap, young=young)
         connect.start(env=connect_env(pg, "bench"))
         ensure_heartbeat_table(url)
         spec = load_connector(ROOT / "connectors" / "riverbed-media.json")
@@ -268,9 +273,18 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200_000, help="changes per phase")
     parser.add_argument("--rate", type=int, default=5_000, help="offered changes/s (0: skip)")
     parser.add_argument("--seconds", type=float, default=20.0, help="latency run length")
+    parser.add_argument("--connect-heap", default="1g", help="the Connect worker's -Xmx/-Xms")
+    parser.add_argument(
+        "--connect-young", default="", help="its young generation -Xmn (default: G1 sizes it)"
+    )
     args = parser.parse_args()
     tune_gc()  # as `riverbed sync run` does
-    f = kafka_figures(args.changes, rate=args.rate, seconds=args.seconds)
+    f = kafka_figures(
+        args.changes,
+        rate=args.rate,
+        seconds=args.seconds,
+        connect_jvm=(args.connect_heap, args.connect_young),
+    )
     print(f"Kafka path, {int(f['changes']):,} mixed changes per phase, {os.cpu_count()} cores")
     rows = [
         ("capture  (Postgres -> Debezium/Connect -> Kafka)", "capture_events_s", ""),

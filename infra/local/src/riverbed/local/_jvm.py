@@ -91,11 +91,14 @@ def ensure_jars() -> Path:
 class JvmProcess:
     """One detached `java -cp <kafka libs> MainClass args` process, its pid kept in a file."""
 
-    def __init__(self, name: str, data_dir: Path, main_class: str, heap: str = "512m") -> None:
+    def __init__(
+        self, name: str, data_dir: Path, main_class: str, heap: str = "512m", young: str = ""
+    ) -> None:
         self.name = name
         self.data_dir = data_dir
         self.main_class = main_class
         self.heap = heap
+        self.young = young  # -Xmn; "" lets G1 size the young generation
         self.pid_file = data_dir / f"{name}.pid"
         self.log_file = data_dir / f"{name}.log"
         self.out_file = data_dir / f"{name}.out"
@@ -109,6 +112,7 @@ class JvmProcess:
             find_java(),
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
+            *([f"-Xmn{self.young}"] if self.young else []),
             "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20",
             "-Djava.awt.headless=true",

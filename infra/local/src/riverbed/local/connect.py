@@ -71,6 +71,7 @@ class LocalConnect:
         *,
         group_id: str = "riverbed-connect",
         heap: str = "1g",
+        young: str = "",
     ) -> None:
         self.data_dir = data_dir.absolute()
         self.state_file = self.data_dir / "connect.json"
@@ -80,7 +81,11 @@ class LocalConnect:
         saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
         self.process = JvmProcess(
-            "connect", self.data_dir, "org.apache.kafka.connect.cli.ConnectDistributed", heap=heap
+            "connect",
+            self.data_dir,
+            "org.apache.kafka.connect.cli.ConnectDistributed",
+            heap=heap,
+            young=young,
         )
 
     @property
