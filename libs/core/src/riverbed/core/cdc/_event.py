@@ -44,6 +44,11 @@ class Unavailable:
 
 UNAVAILABLE = Unavailable()
 
+# Parameters `column.propagate.source.type` adds to a column's schema.
+SOURCE_TYPE = "__debezium.source.column.type"
+SOURCE_LENGTH = "__debezium.source.column.length"
+SOURCE_SCALE = "__debezium.source.column.scale"
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -60,6 +65,29 @@ class Column:
         for k, v in self.parameters:
             if k == name:
                 return v
+        return None
+
+    def decimal_spec(self) -> tuple[int | None, int | None] | None:
+        """Return (precision, scale) of a fixed-point column (None each if unknown), else None.
+
+        Connect's `Decimal` carries them as parameters; with `decimal.handling.mode=string`
+        a NUMERIC column is a string whose source length and scale say them.
+        """
+        if self.logical == "org.apache.kafka.connect.data.Decimal":
+            return _int(self.param("connect.decimal.precision")), _int(self.param("scale"))
+        source = (self.param(SOURCE_TYPE) or "").upper()
+        if self.type == "string" and source in ("NUMERIC", "DECIMAL"):
+            return _int(self.param(SOURCE_LENGTH)), _int(self.param(SOURCE_SCALE))
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    """Return `text` as an int, or None when it is absent or not a whole number."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
         return None
 
 

@@ -109,8 +109,7 @@ def decoder_for(col: Column) -> Callable[[Any], Any]:
         return _decimal_bytes(int(col.param("scale") or 0))
     if col.logical in _LOGICAL:
         return _LOGICAL[col.logical]
-    source_type = (col.param("__debezium.source.column.type") or "").upper()
-    if col.type == "string" and source_type in ("NUMERIC", "DECIMAL"):
+    if col.decimal_spec() is not None:  # NUMERIC sent as a string
         return _decimal_string
     if col.type == "bytes":
         return _bytes

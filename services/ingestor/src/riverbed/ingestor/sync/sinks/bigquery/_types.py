@@ -13,10 +13,6 @@ from riverbed.core.cdc import Column
 
 __all__ = ["bq_type", "json_value", "stage_type"]
 
-_SOURCE_TYPE = "__debezium.source.column.type"
-_SOURCE_LEN = "__debezium.source.column.length"
-_SOURCE_SCALE = "__debezium.source.column.scale"
-
 _LOGICAL = {
     "io.debezium.time.MicroTimestamp": "DATETIME",
     "io.debezium.time.Timestamp": "DATETIME",
@@ -44,20 +40,18 @@ _PLAIN = {
 }
 
 
-def _decimal(precision: str | None, scale: str | None) -> str:
-    p = int(precision) if precision and precision.isdigit() else 38
-    s = int(scale) if scale and scale.lstrip("-").isdigit() else 9
+def _decimal(precision: int | None, scale: int | None) -> str:
+    p = 38 if precision is None else precision
+    s = 9 if scale is None else scale
     # NUMERIC holds 29 integer and 9 fractional digits; anything wider needs BIGNUMERIC.
     return "NUMERIC" if 0 <= s <= 9 and p - s <= 29 else "BIGNUMERIC"
 
 
 def bq_type(col: Column) -> str:
     """Return the BigQuery type of a mirror column."""
-    if col.logical == "org.apache.kafka.connect.data.Decimal":
-        return _decimal(col.param("connect.decimal.precision"), col.param("scale"))
-    source = (col.param(_SOURCE_TYPE) or "").upper()
-    if col.type == "string" and source in ("NUMERIC", "DECIMAL"):
-        return _decimal(col.param(_SOURCE_LEN), col.param(_SOURCE_SCALE))
+    spec = col.decimal_spec()
+    if spec is not None:
+        return _decimal(*spec)
     if col.logical in _LOGICAL:
         return _LOGICAL[col.logical]
     if col.type in ("array", "map", "struct"):

@@ -14,10 +14,6 @@ from riverbed.core.cdc import Column
 
 __all__ = ["arrow_type", "canonical_type", "duck_type", "to_arrow_values"]
 
-_SOURCE_TYPE = "__debezium.source.column.type"
-_SOURCE_LEN = "__debezium.source.column.length"
-_SOURCE_SCALE = "__debezium.source.column.scale"
-
 _LOGICAL = {
     "io.debezium.time.MicroTimestamp": "TIMESTAMP",
     "io.debezium.time.Timestamp": "TIMESTAMP",
@@ -45,9 +41,9 @@ _PLAIN = {
 }
 
 
-def _decimal(precision: str | None, scale: str | None) -> str:
-    p = int(precision) if precision and precision.isdigit() else 38
-    s = int(scale) if scale and scale.lstrip("-").isdigit() else 10
+def _decimal(precision: int | None, scale: int | None) -> str:
+    p = 38 if precision is None else precision
+    s = 10 if scale is None else scale
     if p > 38 or p <= 0 or s < 0 or s > p:
         return "DECIMAL(38,10)"
     return f"DECIMAL({p},{s})"
@@ -72,11 +68,9 @@ def canonical_type(duck: str) -> str:
 
 def duck_type(col: Column) -> str:
     """Return the DuckDB type storing `col`."""
-    if col.logical == "org.apache.kafka.connect.data.Decimal":
-        return _decimal(col.param("connect.decimal.precision"), col.param("scale"))
-    source = (col.param(_SOURCE_TYPE) or "").upper()
-    if col.type == "string" and source in ("NUMERIC", "DECIMAL"):
-        return _decimal(col.param(_SOURCE_LEN), col.param(_SOURCE_SCALE))
+    spec = col.decimal_spec()
+    if spec is not None:
+        return _decimal(*spec)
     if col.logical in _LOGICAL:
         return _LOGICAL[col.logical]
     if col.type in ("array", "map", "struct"):
