@@ -118,6 +118,10 @@ class Offsets:
         """Return how many messages the sync consumer committed (after its DuckDB commit)."""
         return sum(max(tp.offset, 0) for tp in self.consumer.committed(self.tps, timeout=10))
 
+    def close(self) -> None:
+        """Leave the broker before it stops (else the client logs refused reconnects)."""
+        self.consumer.close()
+
 
 def wait_until(
     what: str, check: Callable[[], int], target: int, timeout: float
@@ -192,6 +196,7 @@ def kafka_figures(
     base = base or Path(tempfile.mkdtemp(prefix="bench-cdc-kafka-"))
     pg = LocalPostgres(base / "pg", fast=True).start()
     kafka = connect = consumer = None
+    offsets: Offsets | None = None
     try:
         url = pg.create_database("bench")
         upgrade(normalize_database_url(url))
@@ -258,6 +263,8 @@ def kafka_figures(
         if consumer is not None and consumer.poll() is None:
             consumer.send_signal(signal.SIGTERM)
             consumer.wait(60)
+        if offsets is not None:
+            offsets.close()
         if connect is not None:
             connect.stop()
         if kafka is not None:
