@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # topic, key JSON, value JSON, key schema JSON, value schema JSON (None: inside the JSON)
 Record = tuple[str | None, bytes | str | None, bytes | str | None, str | None, str | None]
-OnBatch = Callable[[list[Record]], bool]  # False: stopping, leave the batch unmarked
+# False: stopping; the batch stays unmarked and the consumer ends the engine's polling
+OnBatch = Callable[[list[Record]], bool]
 HEARTBEAT_PREFIX = "__debezium-heartbeat"
 ATOMIC_OFFSET_STORE = "riverbed.AtomicFileOffsetStore"
 _KAFKA_FILE_STORE = "org.apache.kafka.connect.storage.FileOffsetBackingStore"
@@ -150,9 +151,8 @@ def _record_consumer(on_batch: OnBatch) -> Any:
                 topic = str(r.destination())
                 if not topic.startswith(HEARTBEAT_PREFIX):
                     batch.append((topic, _text(r.key()), _text(r.value()), None, None))
-            if batch and not on_batch(batch):
-                jpype.JClass("java.lang.Thread").currentThread().interrupt()
-                return
+            if batch and not on_batch(batch):  # stopping: Debezium's own graceful stop
+                raise jpype.JClass("io.debezium.engine.StopEngineException")("stopping")
             for r in records:
                 committer.markProcessed(r)
             committer.markBatchFinished()

@@ -28,6 +28,7 @@ __all__ = ["EmbeddedSource", "jvm_options"]
 
 log = logging.getLogger(__name__)
 _LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+_SELF_STOP_S = 10.0  # how long a self-stopping engine gets before close() is called
 
 
 def jvm_options(settings: SyncSettings) -> list[str]:
@@ -73,6 +74,8 @@ class EmbeddedSource:
         self._engine: Any = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
+        # set when a batch was refused: the engine then ends its polling and stops by itself
+        self._refused = threading.Event()
         self._skip_tables = {settings.heartbeat_table}
         # what a snapshot of this engine covers: every captured table, empty ones included
         self.snapshot_scope: tuple[str, ...] = tuple(settings.tables)
@@ -80,7 +83,7 @@ class EmbeddedSource:
     def _handle(self, records: list[Record]) -> bool:
         """Parse a batch and wait until the apply loop committed it; False when stopping."""
         if self._stopping.is_set():
-            return False
+            return self._refuse()
         self._offsets.refresh()  # the previous batch's offsets are flushed by now
         events: list[ChangeEvent] = []
         dead: list[DeadLetter] = []
@@ -104,8 +107,13 @@ class EmbeddedSource:
                 continue
         while not pending.done.wait(0.2):
             if self._stopping.is_set() and not pending.done.is_set():
-                return False  # stopped before the batch was committed
+                return self._refuse()  # stopped before the batch was committed
         return pending.error is None  # an aborted batch: the apply loop reports the error
+
+    def _refuse(self) -> bool:
+        """Refuse the batch (it stays unmarked and is replayed after a restart)."""
+        self._refused.set()
+        return False
 
     def _run(self) -> None:
         try:
@@ -150,10 +158,14 @@ class EmbeddedSource:
         """Close the Debezium engine and wait for its thread.
 
         A close that lands while the engine is still starting is refused or lost by Debezium,
-        so it is repeated until the engine thread has ended.
+        so it is repeated until the engine thread has ended. After a refused batch the engine
+        is already stopping by itself (StopEngineException); closing it meanwhile would race
+        its shutdown, so that gets a few seconds first.
         """
         self._stopping.set()
         thread, deadline = self._thread, time.monotonic() + timeout
+        if thread is not None and self._refused.is_set():
+            thread.join(timeout=min(timeout, _SELF_STOP_S))
         while thread is not None and thread.is_alive() and time.monotonic() < deadline:
             engine = self._engine
             if engine is not None:

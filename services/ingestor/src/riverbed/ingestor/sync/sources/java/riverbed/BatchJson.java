@@ -2,6 +2,7 @@ package riverbed;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.StopEngineException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  * </pre>
  *
  * <p>A null key or value is an empty field. Heartbeats are marked processed, not handed over.
- * Records are marked processed only after the handler applied them (it returns false when
- * stopping: the batch then stays unmarked).
+ * Records are marked processed only after the handler applied them. The handler returns false
+ * when stopping: the batch then stays unmarked (a restart replays it) and {@link
+ * StopEngineException} ends Debezium's polling loop, the engine's own graceful stop. Closing
+ * the engine from outside while it polls under load fails instead (Debezium 3.6 shuts its
+ * record executor down before the poll ends, and reports the rejected batch as an error).
  */
 public final class BatchJson
         implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -100,8 +104,7 @@ public final class BatchJson
                 throw new IllegalStateException("batch not applied: " + e, e);
             }
             if (!applied) {
-                Thread.currentThread().interrupt();
-                return;
+                throw new StopEngineException("stopping: the batch is left for replay");
             }
         }
         for (RecordChangeEvent<SourceRecord> event : records) {
