@@ -108,7 +108,9 @@ class EmbeddedSource:
         while not pending.done.wait(0.2):
             if self._stopping.is_set() and not pending.done.is_set():
                 return self._refuse()  # stopped before the batch was committed
-        return pending.error is None  # an aborted batch: the apply loop reports the error
+        if pending.error is not None:  # aborted: the apply loop reports the error
+            return self._refuse()
+        return True
 
     def _refuse(self) -> bool:
         """Refuse the batch (it stays unmarked and is replayed after a restart)."""
