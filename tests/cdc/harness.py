@@ -206,6 +206,19 @@ class SyncProcess:
             self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout)
 
+    def applied(self) -> int:
+        """Return how many `batch applied` lines the consumer's log holds (all its runs)."""
+        return (
+            self.log.read_text(errors="replace").count("batch applied") if self.log.exists() else 0
+        )
+
+    def wait_applied(self, at_least: int, timeout: float) -> int:
+        """Wait until `applied()` reaches `at_least` (or timeout, or the process ended)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.alive() and self.applied() < at_least:
+            time.sleep(0.05)
+        return self.applied()
+
     def tail(self, n: int = 40) -> str:
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
         return "\n".join(lines[-n:])

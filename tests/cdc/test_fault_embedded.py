@@ -44,17 +44,6 @@ def _workload(senv: SyncEnv, counts: dict[str, int], done: threading.Event) -> N
     done.set()
 
 
-def _wait_batches(proc: SyncProcess, at_least: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.alive():
-        if (
-            proc.log.exists()
-            and proc.log.read_text(errors="replace").count("batch applied") >= at_least
-        ):
-            return
-        time.sleep(0.1)
-
-
 def test_sigkill_during_workload_converges(
     pg_url: str, tmp_path: Path, sink_spec: SinkSpec
 ) -> None:
@@ -71,12 +60,11 @@ def test_sigkill_during_workload_converges(
     worker = threading.Thread(target=_workload, args=(senv, counts, done), daemon=True)
     proc = SyncProcess(senv).start()
     try:
-        _wait_batches(proc, 1, 120)  # snapshot applied: the slot exists, changes are kept
+        proc.wait_applied(1, 120)  # snapshot applied: the slot exists, changes are kept
         worker.start()
         kills = 0
         while kills < 3:
-            seen = proc.log.read_text(errors="replace").count("batch applied")
-            _wait_batches(proc, seen + rng.randint(1, 5), 60)
+            proc.wait_applied(proc.applied() + rng.randint(1, 5), 60)
             time.sleep(rng.uniform(0, 0.5))
             proc.kill()
             kills += 1

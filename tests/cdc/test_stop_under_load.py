@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,6 @@ ROUNDS = 2
 BACKLOG = 60_000  # about four of Debezium's batches: the next one waits while one is applied
 
 
-def _applied(proc: SyncProcess) -> int:
-    return proc.log.read_text(errors="replace").count("batch applied") if proc.log.exists() else 0
-
-
-def _wait_applied(proc: SyncProcess, at_least: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.alive() and _applied(proc) < at_least:
-        time.sleep(0.05)
-    assert _applied(proc) >= at_least, proc.tail()
-
-
 @pytest.mark.parametrize("batch_json", ["true", "false"], ids=["batchjson", "debezium-json"])
 def test_sigterm_with_batches_waiting(pg_url: str, tmp_path: Path, batch_json: str) -> None:
     spec = SourceSpec("embedded", env={"RIVERBED_INGESTOR_BATCH_JSON": batch_json})
@@ -38,16 +26,17 @@ def test_sigterm_with_batches_waiting(pg_url: str, tmp_path: Path, batch_json: s
         )
     proc = SyncProcess(senv).start()
     try:
-        _wait_applied(proc, 1, 120)  # the snapshot: from here on the slot keeps every change
+        # the snapshot: from here on the slot keeps every change
+        assert proc.wait_applied(1, 120) >= 1, proc.tail()
         for _ in range(ROUNDS):
-            seen = _applied(proc)
+            seen = proc.applied()
             with senv.connect() as conn:
                 conn.execute(
                     "INSERT INTO insights (video_id, likes, views, created_at)"
                     " SELECT 1, g, g, now() FROM generate_series(1, %s) g",
                     (BACKLOG,),
                 )
-            _wait_applied(proc, seen + 1, 120)
+            assert proc.wait_applied(seen + 1, 120) > seen, proc.tail()
             assert proc.terminate() == 0, proc.tail()
             proc = SyncProcess(senv).start()
         diffs = wait_verified(senv, 180, proc)
