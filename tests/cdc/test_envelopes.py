@@ -157,3 +157,51 @@ def test_logical_table_router_key_field_is_not_a_column(
     plain = parse_record(record["key"], record["value"], topic=record["topic"])
     assert routed.key == plain.key == {"id": plain.key["id"]}
     assert (routed.table, routed.op, routed.after) == (plain.table, plain.op, plain.after)
+
+
+def _with_after(record: dict[str, Any], after: dict[str, Any]) -> str:
+    doc = json.loads(record["value"])
+    doc["payload"]["after"] = after
+    return json.dumps(doc)
+
+
+def test_row_in_another_layout_decodes_as_debezium_writes_it(
+    schema_run: list[dict[str, Any]],
+) -> None:
+    """Fields reordered, one missing, one unknown: same values, schema order, None for the gap."""
+    record = schema_run[3]
+    expected = parse_record(record["key"], record["value"], topic=record["topic"]).after
+    assert expected is not None
+    after = dict(reversed(json.loads(record["value"])["payload"]["after"].items()))
+    del after["tstz"]
+    after["not_a_column"] = 1
+    ev = parse_record(record["key"], _with_after(record, after), topic=record["topic"])
+    assert ev.after is not None and list(ev.after) == list(expected)
+    assert ev.after == {**expected, "tstz": None}
+
+
+def test_unavailable_placeholder_in_any_text_column(schema_run: list[dict[str, Any]]) -> None:
+    record = schema_run[3]
+    after = json.loads(record["value"])["payload"]["after"]
+    after.update(doc="__debezium_unavailable_value", small=None)
+    ev = parse_record(record["key"], _with_after(record, after), topic=record["topic"])
+    assert ev.after is not None
+    assert ev.after["doc"] is UNAVAILABLE and ev.after["small"] is None
+    assert ev.after["body"] is not UNAVAILABLE and ev.after["price"] == Decimal("1234567890.12")
+
+
+@pytest.mark.parametrize(
+    ("sequence", "expected"),
+    [('["28699904","28700160"]', 28699904), ('[null,"28699648"]', None), ('["x","1"]', None)],
+)
+def test_last_commit_lsn_from_the_source_sequence(
+    schema_run: list[dict[str, Any]], sequence: str, expected: int | None
+) -> None:
+    record = schema_run[5]
+    doc = json.loads(record["value"])
+    doc["payload"]["source"]["sequence"] = sequence
+    ev = parse_or_dead_letter(record["key"], json.dumps(doc), topic=record["topic"])
+    if sequence.startswith('["x"'):
+        assert isinstance(ev, DeadLetter) and "invalid literal" in ev.reason
+    else:
+        assert isinstance(ev, ChangeEvent) and ev.last_commit_lsn == expected

@@ -44,7 +44,28 @@ def _load(raw: bytes | str | None, what: str) -> Any:
 
 _MARK = ',"payload":'
 _ROUTER_KEY = "__dbz__physicalTableIdentifier"
-_Decoders = tuple[tuple[str, Column, Any], ...]
+# Connect types whose values are never strings: an unchanged-TOAST placeholder cannot occur
+_PLAIN_TYPES = frozenset({"int8", "int16", "int32", "int64", "float32", "float64", "boolean"})
+
+
+class _Decoders:
+    """How to decode the rows of one struct schema: every column, and those needing work."""
+
+    __slots__ = ("all", "names", "work")
+
+    def __init__(self, columns: tuple[tuple[str, Column, Any], ...]) -> None:
+        self.all = columns
+        self.names = tuple(name for name, _, _ in columns)
+        # numbers and booleans decoded as they are need no step: only the others are visited
+        self.work = tuple(
+            (name, c, fn, c.type in ("bytes", "array"))
+            for name, c, fn in columns
+            if fn is not _identity or c.type not in _PLAIN_TYPES
+        )
+
+    def without(self, name: str) -> _Decoders:
+        """Return these decoders less one column."""
+        return _Decoders(tuple(d for d in self.all if d[0] != name))
 
 
 class _Schema(NamedTuple):
@@ -62,7 +83,7 @@ _SCHEMAS: dict[str, _Schema] = {}
 def _decoders(cols: tuple[Column, ...] | None) -> _Decoders | None:
     if cols is None:
         return None
-    return tuple((c.name, c, decoder_for(c)) for c in cols)
+    return _Decoders(tuple((c.name, c, decoder_for(c)) for c in cols))
 
 
 def _describe(doc: Any) -> _Schema:
@@ -162,29 +183,37 @@ def _decode_row(row: Any, decoders: _Decoders | None, where: str) -> dict[str, A
         raise EnvelopeError(f"{where} is not an object")
     if decoders is None:
         return dict(row)
+    if tuple(row) == decoders.names:
+        # every column present in schema order, as Debezium writes them: decode the parsed
+        # object in place, visiting only the columns that need a step
+        for name, c, fn, special in decoders.work:
+            v = row[name]
+            if v is not None:
+                row[name] = _decode(v, c, fn, special, where, name)
+        return row
     out: dict[str, Any] = {}
-    for name, c, fn in decoders:
+    for name, c, fn in decoders.all:
         v = row.get(name)
-        if v is None:
-            out[name] = None
-            continue
-        if v.__class__ is str and v == UNAVAILABLE_TEXT:
-            out[name] = UNAVAILABLE
-            continue
-        try:
-            if c.type in ("bytes", "array"):
-                out[name] = decode_value(c, v)
-            else:
-                out[name] = fn(v) if fn is not _identity else v
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            raise EnvelopeError(
-                f"{where}.{name}: cannot decode {c.logical or c.type}: {exc}"
-            ) from None
+        out[name] = (
+            None if v is None else _decode(v, c, fn, c.type in ("bytes", "array"), where, name)
+        )
     return out
 
 
-def _ts(source: dict[str, Any], envelope: dict[str, Any], prefix: str) -> datetime | None:
-    holder = source if prefix == "source" else envelope
+def _decode(v: Any, c: Column, fn: Any, special: bool, where: str, name: str) -> Any:
+    """Decode one non-null value of column `c` (`special`: bytes or array)."""
+    if v.__class__ is str and v == UNAVAILABLE_TEXT:
+        return UNAVAILABLE
+    try:
+        if special:
+            return decode_value(c, v)
+        return fn(v) if fn is not _identity else v
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise EnvelopeError(f"{where}.{name}: cannot decode {c.logical or c.type}: {exc}") from None
+
+
+def _ts(holder: dict[str, Any]) -> datetime | None:
+    """Return the UTC time of a block's `ts_us` (or `ts_ms`), or None."""
     us = holder.get("ts_us")
     if us is None and holder.get("ts_ms") is not None:
         us = int(holder["ts_ms"]) * 1000
@@ -201,6 +230,11 @@ def _last_commit(source: dict[str, Any]) -> int | None:
     seq = source.get("sequence")
     if not seq:
         return None
+    if seq.__class__ is str and seq.startswith('["'):  # '["<last commit>","<lsn>"]'
+        try:
+            return int(seq[2 : seq.find('"', 2)])
+        except ValueError:
+            pass
     try:
         items = orjson.loads(seq) if isinstance(seq, str) else seq
     except orjson.JSONDecodeError:
@@ -231,7 +265,7 @@ def parse_record(
         # added by Debezium's logical table router to keep keys unique: not a column
         key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
         if key_decoders is not None:
-            key_decoders = tuple(d for d in key_decoders if d[0] != _ROUTER_KEY)
+            key_decoders = key_decoders.without(_ROUTER_KEY)
     payload, value_parsed = _fast_load(value, "value", value_schema)
     cols, decoders = value_parsed.row_columns, value_parsed.row_decoders
     if payload is None:
@@ -281,8 +315,8 @@ def parse_record(
         after=after,
         lsn=_int(source.get("lsn")),
         tx_id=_int(source.get("txId")),
-        commit_ts=_ts(source, payload, "source"),
-        source_ts=_ts(source, payload, "envelope"),
+        commit_ts=_ts(source),
+        source_ts=_ts(payload),
         last_commit_lsn=_last_commit(source),
         snapshot=snap not in (None, False, "false"),
         snapshot_marker=snap if isinstance(snap, str) and snap != "false" else None,
