@@ -31,10 +31,9 @@ def row_image(ev: ChangeEvent) -> dict[str, Any]:
 
 def _fill_unavailable(ev: ChangeEvent, prev: ChangeEvent | None) -> None:
     """Replace UNAVAILABLE (unchanged TOAST) values from `before` or the previous event."""
-    after = ev.after
-    if after is None or not any(v is UNAVAILABLE for v in after.values()):
+    if ev.after is None:
         return
-    after = dict(after)
+    after = dict(ev.after)
     prev_image = prev.after if prev is not None and prev.op in ("c", "u", "r") else None
     for col, value in after.items():
         if value is not UNAVAILABLE:
@@ -74,29 +73,35 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             tables[name] = tc
             rows[name] = {}
             seen[name] = set()
-        if ev.lsn is not None and not ev.tombstone:
+        table_rows = rows[name]
+        lsn = ev.lsn
+        if lsn is not None and not ev.tombstone:
             # a copy delivered twice in one batch (a producer that restarted and sent again)
-            ident = (ev.lsn, ev.op, tuple(sorted(ev.key.items())))
-            if ident in seen[name]:
+            items = tuple(ev.key.items())
+            ident = (lsn, ev.op, items if len(items) < 2 else tuple(sorted(items)))
+            table_seen = seen[name]
+            if ident in table_seen:
                 continue
-            seen[name].add(ident)
+            table_seen.add(ident)
         if ev.columns is not None:
             tc.columns = ev.columns
-        if not ev.snapshot and ev.lsn is not None:
-            tc.streamed = True
-        if ev.snapshot and ev.op == "r" and ev.lsn is not None:
-            tc.snapshot_lsn = ev.lsn
-            tc.snapshot_first |= ev.snapshot_marker == "first"
-            tc.snapshot_last |= ev.snapshot_marker == "last"
-        if ev.lsn is not None and (ev.last_commit_lsn or 0, ev.lsn) > tc.position:
-            tc.position = ev.position
+        if lsn is not None:
+            if not ev.snapshot:
+                tc.streamed = True
+            elif ev.op == "r":
+                tc.snapshot_lsn = lsn
+                tc.snapshot_first |= ev.snapshot_marker == "first"
+                tc.snapshot_last |= ev.snapshot_marker == "last"
+            position = (ev.last_commit_lsn or 0, lsn)
+            if position > tc.position:
+                tc.position = position
         if ev.op == "t":
             # rows older than the TRUNCATE go; newer ones that arrived before it stay
             if tc.truncate is None or not _older(ev, tc.truncate):
                 tc.truncate = ev
-                for k, r in list(rows[name].items()):
+                for k, r in list(table_rows.items()):
                     if r.lsn is None or _older(r, ev):
-                        del rows[name][k]
+                        del table_rows[k]
             tc.events.append(ev)
             continue
         if not ev.key:
@@ -110,22 +115,25 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
             continue
         if not tc.key_columns:
             tc.key_columns = tuple(ev.key)
-        key = tuple(ev.key.get(k) for k in tc.key_columns)
-        prev = rows[name].get(key)
-        if _older(ev, prev) or _older(ev, tc.truncate):
+        key = tuple(map(ev.key.get, tc.key_columns))
+        prev = table_rows.get(key)
+        if (prev is not None and _older(ev, prev)) or (
+            tc.truncate is not None and _older(ev, tc.truncate)
+        ):
             # delivered late (a transport that reorders one key's changes): logged, not applied
             tc.events.append(ev)
             continue
         if ev.tombstone:
             if prev is None:
-                rows[name][key] = ev
+                table_rows[key] = ev
             continue
-        _fill_unavailable(ev, prev)
+        if ev.after is not None and UNAVAILABLE in ev.after.values():
+            _fill_unavailable(ev, prev)
         if ev.op == "d" and prev is not None and prev.op in ("c", "u", "r") and prev.after:
             # the last known row state is exact; a delete's before image may hold defaults
             ev.before = {**prev.after, **ev.key}
-        rows[name].pop(key, None)  # keep stream order of the last events
-        rows[name][key] = ev
+        table_rows.pop(key, None)  # keep stream order of the last events
+        table_rows[key] = ev
         tc.events.append(ev)
     for name, tc in tables.items():
         tc.rows = list(rows[name].values())

@@ -277,7 +277,7 @@ class DuckDBSink(Sink):
             pa.array([e.tx_id for e in evs], pa.int64()),
             pa.array([e.commit_ts for e in evs], pa.timestamp("us", tz="UTC")),
             pa.array([e.source_ts for e in evs], pa.timestamp("us", tz="UTC")),
-            pa.array([now] * len(evs), pa.timestamp("us", tz="UTC")),
+            pa.repeat(pa.scalar(now, pa.timestamp("us", tz="UTC")), len(evs)),
             pa.array([e.snapshot for e in evs], pa.bool_()),
         ]
         meta = ["_op", "_lsn", "_tx_id", "_commit_ts", "_source_ts", "_applied_at", "_snapshot"]
