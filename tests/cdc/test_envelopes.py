@@ -205,3 +205,32 @@ def test_last_commit_lsn_from_the_source_sequence(
         assert isinstance(ev, DeadLetter) and "invalid literal" in ev.reason
     else:
         assert isinstance(ev, ChangeEvent) and ev.last_commit_lsn == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"source": "pages"}, "envelope has no source block"),
+        ({"source": {"table": "videos", "lsn": "not a number"}}, "$.source.lsn"),
+        ({"ts_us": [1]}, "$.ts_us"),
+    ],
+)
+def test_envelope_field_of_the_wrong_type_is_named(
+    schema_run: list[dict[str, Any]], change: dict[str, Any], reason: str
+) -> None:
+    record = schema_run[5]
+    doc = json.loads(record["value"])
+    doc["payload"].update(change)
+    item = parse_or_dead_letter(record["key"], json.dumps(doc), topic=record["topic"])
+    assert isinstance(item, DeadLetter) and reason in item.reason
+
+
+def test_numbers_sent_as_text_are_read(schema_run: list[dict[str, Any]]) -> None:
+    record = schema_run[5]
+    expected = parse_record(record["key"], record["value"], topic=record["topic"])
+    doc = json.loads(record["value"])
+    source = doc["payload"]["source"]
+    source.update(lsn=str(source["lsn"]), txId=str(source["txId"]), ts_us=str(source["ts_us"]))
+    ev = parse_record(record["key"], json.dumps(doc), topic=record["topic"])
+    assert (ev.lsn, ev.tx_id, ev.commit_ts) == (expected.lsn, expected.tx_id, expected.commit_ts)
+    assert isinstance(ev.lsn, int) and ev.lsn > 0

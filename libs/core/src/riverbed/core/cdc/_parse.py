@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import msgspec
 import orjson
 
 from riverbed.core.cdc._event import OPS, UNAVAILABLE, ChangeEvent, Column, DeadLetter
@@ -107,13 +108,64 @@ def _schema_entry(schema_text: str) -> _Schema:
 _NO_SCHEMA = _Schema(None)
 
 
+class _Source(msgspec.Struct):
+    """The fields of Debezium's `source` block read here (the others are skipped unparsed)."""
+
+    ts_us: int | None = None
+    ts_ms: int | None = None
+    snapshot: Any = None
+    sequence: Any = None
+    schema: Any = None
+    table: Any = None
+    txId: int | None = None  # Debezium's spelling
+    lsn: int | None = None
+
+
+class _Envelope(msgspec.Struct):
+    """A change envelope's payload; the images stay as parsed, validated by `parse_record`."""
+
+    op: Any = None
+    source: _Source | None = None
+    before: Any = None
+    after: Any = None
+    ts_us: int | None = None
+    ts_ms: int | None = None
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope, strict=False)
+
+
+def _as_envelope(payload: Any) -> _Envelope | None:
+    """Return a parsed payload as an envelope (None for null); EnvelopeError if it is none."""
+    if payload is None:
+        return None
+    if not isinstance(payload, dict):
+        raise EnvelopeError("value is not a JSON object")
+    if not isinstance(payload.get("source"), dict):
+        payload = {**payload, "source": None}  # reported by parse_record, after the op
+    try:
+        return msgspec.convert(payload, _Envelope, strict=False)
+    except msgspec.ValidationError as exc:
+        raise EnvelopeError(f"malformed envelope: {exc}") from None
+
+
+def _payload(raw: bytes | str, what: str, typed: bool) -> Any:
+    """Parse a payload: as an envelope when `typed` (directly when it is one), else as JSON."""
+    if typed:
+        try:
+            return _ENVELOPE.decode(raw)
+        except msgspec.DecodeError:  # not an envelope as Debezium writes it: say why below
+            return _as_envelope(_load(raw, what))
+    return _load(raw, what)
+
+
 def _fast_load(
-    raw: bytes | str | None, what: str, schema_text: str | None = None
+    raw: bytes | str | None, what: str, schema_text: str | None = None, *, typed: bool = False
 ) -> tuple[Any, _Schema]:
     """Parse JsonConverter output; the schema part is parsed once per distinct schema text.
 
     With `schema_text`, `raw` is the payload alone (written without schema) and the schema
-    comes separately. Returns (payload, schema).
+    comes separately. Returns (payload, schema); with `typed`, the payload is an `_Envelope`.
     """
     if raw is None:
         return None, _NO_SCHEMA
@@ -122,17 +174,19 @@ def _fast_load(
             schema = _schema_entry(schema_text)
         except orjson.JSONDecodeError as exc:
             raise EnvelopeError(f"{what} schema is not valid JSON: {exc}") from None
-        return _load(raw, what), schema
+        return _payload(raw, what, typed), schema
     text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
     if text.startswith('{"schema":') and text.endswith("}"):
         i = text.find(_MARK)
         if i > 0:
             try:
                 schema = _schema_entry(text[10:i])
-                return orjson.loads(text[i + len(_MARK) : -1]), schema
-            except orjson.JSONDecodeError:
+                return _payload(text[i + len(_MARK) : -1], what, typed), schema
+            except (orjson.JSONDecodeError, EnvelopeError):
                 pass  # not the layout we expect: parse the whole document
     payload, doc = _split(_load(text, what))
+    if typed:
+        payload = _as_envelope(payload)
     return payload, _describe(doc) if doc is not None else _NO_SCHEMA
 
 
@@ -212,22 +266,21 @@ def _decode(v: Any, c: Column, fn: Any, special: bool, where: str, name: str) ->
         raise EnvelopeError(f"{where}.{name}: cannot decode {c.logical or c.type}: {exc}") from None
 
 
-def _ts(holder: dict[str, Any]) -> datetime | None:
+def _ts(us: int | None, ms: int | None) -> datetime | None:
     """Return the UTC time of a block's `ts_us` (or `ts_ms`), or None."""
-    us = holder.get("ts_us")
-    if us is None and holder.get("ts_ms") is not None:
-        us = int(holder["ts_ms"]) * 1000
     if us is None:
-        return None
-    return datetime.fromtimestamp(int(us) / 1_000_000, UTC)
+        if ms is None:
+            return None
+        us = ms * 1000
+    return datetime.fromtimestamp(us / 1_000_000, UTC)
 
 
 def _int(v: Any) -> int | None:
     return None if v is None else int(v)
 
 
-def _last_commit(source: dict[str, Any]) -> int | None:
-    seq = source.get("sequence")
+def _last_commit(seq: Any) -> int | None:
+    """Return the previous commit's LSN from `source.sequence` ('["<commit>","<lsn>"]')."""
     if not seq:
         return None
     if seq.__class__ is str and seq.startswith('["'):  # '["<last commit>","<lsn>"]'
@@ -266,23 +319,21 @@ def parse_record(
         key_payload = {k: v for k, v in key_payload.items() if k != _ROUTER_KEY}
         if key_decoders is not None:
             key_decoders = key_decoders.without(_ROUTER_KEY)
-    payload, value_parsed = _fast_load(value, "value", value_schema)
+    payload, value_parsed = _fast_load(value, "value", value_schema, typed=True)
     cols, decoders = value_parsed.row_columns, value_parsed.row_decoders
     if payload is None:
         where = table_from_topic(topic)
         if where is None or not isinstance(key_payload, dict):
             raise EnvelopeError("tombstone without a table topic or a key")
         return ChangeEvent(table=where[1], schema=where[0], op="d", key=key_payload, tombstone=True)
-    if not isinstance(payload, dict):
-        raise EnvelopeError("value is not a JSON object")
-    op = payload.get("op")
+    op = payload.op
     if op not in OPS:
         raise EnvelopeError(f"unknown or missing op {op!r}")
-    source = payload.get("source")
-    if not isinstance(source, dict):
+    source = payload.source
+    if source is None:
         raise EnvelopeError("envelope has no source block")
-    table = source.get("table")
-    db_schema = source.get("schema") or "public"
+    table = source.table
+    db_schema = source.schema or "public"
     if not table:
         where = table_from_topic(topic)
         if where is None:
@@ -291,8 +342,8 @@ def parse_record(
     if cols is None and columns is not None:
         cols = columns.get(f"{db_schema}.{table}")
         decoders = _decoders(cols)
-    before = _decode_row(payload.get("before"), decoders, "before")
-    after = _decode_row(payload.get("after"), decoders, "after")
+    before = _decode_row(payload.before, decoders, "before")
+    after = _decode_row(payload.after, decoders, "after")
     if op in ("c", "u", "r") and after is None:
         raise EnvelopeError(f"op {op!r} without an after image")
     if op == "d" and before is None and not isinstance(key_payload, dict):
@@ -305,7 +356,7 @@ def parse_record(
             key_dict = {k: (image or {}).get(k, v) for k, v in key_payload.items()}
     else:
         key_dict = {}
-    snap = source.get("snapshot")
+    snap = source.snapshot
     return ChangeEvent(
         table=str(table),
         schema=str(db_schema),
@@ -313,11 +364,11 @@ def parse_record(
         key=key_dict,
         before=before,
         after=after,
-        lsn=_int(source.get("lsn")),
-        tx_id=_int(source.get("txId")),
-        commit_ts=_ts(source),
-        source_ts=_ts(payload),
-        last_commit_lsn=_last_commit(source),
+        lsn=source.lsn,
+        tx_id=source.txId,
+        commit_ts=_ts(source.ts_us, source.ts_ms),
+        source_ts=_ts(payload.ts_us, payload.ts_ms),
+        last_commit_lsn=_last_commit(source.sequence),
         snapshot=snap not in (None, False, "false"),
         snapshot_marker=snap if isinstance(snap, str) and snap != "false" else None,
         columns=cols,
