@@ -238,12 +238,15 @@ class DuckDBSink(Sink):
         idx = [at.get(id(ev), -1) for ev in rows]
         if logged is not None and -1 not in idx:
             events, gaps = logged  # every row is a logged event: no second pass over images
-            values = events.select(names).take(pa.array(idx, pa.int64()))
-            arrays = list(values.columns)
+            values = events.select([*names, "_lsn", "_commit_ts"]).take(pa.array(idx, pa.int64()))
+            arrays: list[pa.Array | pa.ChunkedArray] = list(values.columns)
         else:  # rows the change log does not hold (tombstones)
             data, gaps = self._image_columns(rows, names)
             idx = list(range(len(rows)))
-            arrays = [to_arrow_values(data[n], t) for n, t in cols]
+            arrays = [to_arrow_values(data[n], t) for n, t in cols] + [
+                pa.array([ev.lsn for ev in rows], pa.int64()),
+                pa.array([ev.commit_ts for ev in rows], pa.timestamp("us", tz="UTC")),
+            ]
         unavailable: list[list[str]] = [[] for _ in rows]
         for n, where in gaps.items():
             for r, i in enumerate(idx):
@@ -252,12 +255,12 @@ class DuckDBSink(Sink):
         # a delete keeps the stored values (its before image may hold only defaults under
         # REPLICA IDENTITY DEFAULT); they only fill new rows
         keys = set(tc.key_columns)
+        kept = [n for n in names if n not in keys]  # one list shared by the deletes' rows
         for r, ev in enumerate(rows):
             if ev.op == "d":
-                unavailable[r] += [n for n in names if n not in keys and n not in unavailable[r]]
-        arrays += [
-            pa.array([ev.lsn for ev in rows], pa.int64()),
-            pa.array([ev.commit_ts for ev in rows], pa.timestamp("us", tz="UTC")),
+                have = unavailable[r]
+                unavailable[r] = have + [n for n in kept if n not in have] if have else kept
+        arrays += [  # after the columns, _lsn and _op_ts (the commit time)
             pa.array([ev.op == "d" for ev in rows], pa.bool_()),
             pa.array(unavailable, pa.list_(pa.string())),
         ]
