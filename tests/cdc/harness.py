@@ -24,6 +24,7 @@ __all__ = [
     "SourceSpec",
     "SyncEnv",
     "SyncProcess",
+    "assert_verified",
     "drop_slot",
     "plain_url",
     "wait_verified",
@@ -245,6 +246,15 @@ def wait_verified(
     finally:
         if sink is not None:
             sink.close()
+
+
+def assert_verified(
+    senv: SyncEnv, timeout: float, proc: SyncProcess, label: str = ""
+) -> list[TableDiff]:
+    """Wait until every table matches its source; fail with the diffs and the consumer's log."""
+    diffs = wait_verified(senv, timeout, proc)
+    assert diffs and all(d.ok for d in diffs), f"{label}{diffs}\n{proc.tail()}"
+    return diffs
 
 
 def drop_slot(senv: SyncEnv) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from riverbed.core.migrations import upgrade
-from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, assert_verified, drop_slot
 
 __all__ = ["PHASES", "make_env", "run_scenario", "seed_media"]
 
@@ -148,16 +148,15 @@ def run_scenario(
     proc = SyncProcess(senv).start()
     try:
         t0 = time.monotonic()
-        diffs = wait_verified(senv, phase_timeout + 60, proc)  # JVM start + snapshot
-        assert diffs and all(d.ok for d in diffs), f"snapshot: {diffs}\n{proc.tail()}"
+        # the first wait includes the JVM start and the snapshot
+        diffs = assert_verified(senv, phase_timeout + 60, proc, "snapshot: ")
         assert sum(d.source_rows for d in diffs) > 0
         timings["snapshot"] = time.monotonic() - t0
         for name, phase in PHASES:
             with senv.connect() as conn:
                 phase(conn)
             t0 = time.monotonic()
-            diffs = wait_verified(senv, phase_timeout, proc)
-            assert diffs and all(d.ok for d in diffs), f"{name}: {diffs}\n{proc.tail()}"
+            assert_verified(senv, phase_timeout, proc, f"{name}: ")
             timings[name] = time.monotonic() - t0
         if while_running is not None:
             while_running(senv, proc)

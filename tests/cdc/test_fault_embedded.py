@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, drop_slot, wait_verified
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncEnv, SyncProcess, assert_verified, drop_slot
 from tests.cdc.scenario import make_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -71,8 +71,7 @@ def test_sigkill_during_workload_converges(
             proc = SyncProcess(senv).start()
         worker.join(300)
         assert done.is_set()
-        diffs = wait_verified(senv, 180, proc)
-        assert diffs and all(d.ok for d in diffs), f"{diffs}\n{proc.tail()}"
+        assert_verified(senv, 180, proc)
         assert proc.terminate() == 0
     finally:
         proc.kill()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cdc.harness import SinkSpec, SourceSpec, SyncProcess, drop_slot, wait_verified
+from tests.cdc.harness import SinkSpec, SourceSpec, SyncProcess, assert_verified, drop_slot
 from tests.cdc.scenario import make_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -39,8 +39,7 @@ def test_sigterm_with_batches_waiting(pg_url: str, tmp_path: Path, batch_json: s
             assert proc.wait_applied(seen + 1, 120) > seen, proc.tail()
             assert proc.terminate() == 0, proc.tail()
             proc = SyncProcess(senv).start()
-        diffs = wait_verified(senv, 180, proc)
-        assert diffs and all(d.ok for d in diffs), f"{diffs}\n{proc.tail()}"
+        assert_verified(senv, 180, proc)
         assert proc.terminate() == 0
     finally:
         proc.kill()
