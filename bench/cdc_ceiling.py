@@ -10,7 +10,9 @@ two consumers written in Java and run without Python in the process:
 For each it prints the drain rate of a backlog of `--changes` mixed changes after `--warmup`
 changes (same JVM, so the JIT has compiled the hot paths), and the CPU time per event the JVM
 and Postgres (WAL sender and all) used meanwhile. Any apply work only adds to these: a target
-above the `noop` rate cannot be reached by this design on this machine.
+above the `noop` rate cannot be reached by this design on this machine. Both run with
+`BriefLastEvent` as the embedded source does; `noop+lastevent` and `batchjson+lastevent` keep
+Debezium's per-event "last event" summary as it ships.
 
     uv run python bench/cdc_ceiling.py [--changes 200000] [--warmup 200000] [--modes noop,batchjson]
 

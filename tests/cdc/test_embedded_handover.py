@@ -217,3 +217,57 @@ print(before, young_collections(), gc.get_freeze_count() > 0, gc.get_threshold()
     assert tuned_runs == 0
     assert frozen == "True"  # start-up objects are out of every later full collection
     assert older_kept == "True"  # the older generations keep their thresholds
+
+
+def _streaming_metric(server: str, attribute: str) -> Any:
+    """Read an attribute of Debezium's streaming metrics MBean for `server`."""
+    import jpype
+
+    mbeans = jpype.JClass("java.lang.management.ManagementFactory").getPlatformMBeanServer()
+    pattern = jpype.JClass("javax.management.ObjectName")(
+        f"debezium.postgres:type=connector-metrics,context=streaming,server={server},*"
+    )
+    names = list(mbeans.queryNames(pattern, None))
+    assert len(names) == 1, names
+    return mbeans.getAttribute(names[0], attribute)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("batch_json", [True, False])
+def test_the_last_event_metric_names_the_table_without_formatting_the_key(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_json: bool
+) -> None:
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    table = f"brief_{batch_json}".lower()
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, name text)")
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    settings = _settings(tmp_path, table, batch_json=batch_json).model_copy(
+        update={"tables": (table,), "server_name": table, "snapshot_mode": "no_data"}
+    )
+    source = EmbeddedSource(settings)
+    seen: list[ChangeEvent] = []
+    try:
+        source.start()
+        with psycopg.connect(plain, autocommit=True) as conn:
+            deadline = time.monotonic() + 120
+            while not conn.execute(
+                "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND active", (table,)
+            ).fetchone():
+                assert time.monotonic() < deadline, "the engine never started streaming"
+                time.sleep(0.2)
+            conn.execute(f"INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(1, 50) g")
+        for batch in source.batches(idle_timeout=0.5):
+            if batch is not None:
+                seen += batch.events
+                batch.commit()
+            if len(seen) >= 50:
+                break
+        # Debezium still counts every event; only the summary of the last one is brief
+        assert _streaming_metric(table, "TotalNumberOfCreateEventsSeen") == 50
+        last = str(_streaming_metric(table, "LastEvent"))
+    finally:
+        source.close()
+    # both handovers run with our classes loaded, so both get the brief summary
+    assert last == f"public.{table}"
+    assert [e.key for e in seen] == [{"id": i} for i in range(1, 51)]

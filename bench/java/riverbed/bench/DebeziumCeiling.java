@@ -15,16 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.source.SourceRecord;
 import riverbed.BatchJson;
+import riverbed.BriefLastEvent;
 
 /**
  * Run the embedded Debezium engine with no apply work behind it, to measure its own rate.
  *
- * <p>Usage: {@code DebeziumCeiling <properties file> noop|batchjson}. Each line read from stdin
+ * <p>Usage: {@code DebeziumCeiling <properties file> noop|batchjson[+lastevent]}. Each line read from stdin
  * is a number of events: an engine is built, runs until it has handed over that many events
  * (heartbeats not counted), prints {@code first} at its first batch and {@code done <events> <first batch ns> <last batch ns>} and is
  * closed, in the same JVM, so later rounds run on compiled code. {@code noop} only counts and
  * marks the records; {@code batchjson} also serializes every batch as the Python consumer's
- * handover does, into a handler that drops it.
+ * handover does, into a handler that drops it. Both install {@link BriefLastEvent}, as the
+ * embedded source does; a mode ending in {@code +lastevent} leaves Debezium's metric as shipped.
  */
 public final class DebeziumCeiling {
     private static final String HEARTBEAT = "__debezium-heartbeat";
@@ -82,18 +84,22 @@ public final class DebeziumCeiling {
         try (FileReader in = new FileReader(args[0])) {
             props.load(in);
         }
-        boolean serialize = args.length > 1 && args[1].equals("batchjson");
+        String mode = args.length > 1 ? args[1] : "noop";
+        boolean serialize = mode.startsWith("batchjson");
+        boolean brief = !mode.endsWith("+lastevent"); // as shipped: Debezium's own metric
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in));
         String line;
         while ((line = stdin.readLine()) != null) {
             Counter counter = new Counter(Long.parseLong(line.trim()));
             DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer =
                     serialize ? new BatchJson((batch, count) -> counter.add(count), HEARTBEAT) : counter;
-            DebeziumEngine<RecordChangeEvent<SourceRecord>> engine =
+            BriefLastEvent callback = new BriefLastEvent();
+            DebeziumEngine.Builder<RecordChangeEvent<SourceRecord>> builder =
                     DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                             .using(props)
-                            .notifying(consumer)
-                            .build();
+                            .notifying(consumer);
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> engine =
+                    brief ? callback.attach(builder.using(callback).build()) : builder.build();
             ExecutorService executor = Executors.newSingleThreadExecutor();
             executor.execute(engine);
             System.out.println("started");
