@@ -271,3 +271,82 @@ def test_the_last_event_metric_names_the_table_without_formatting_the_key(
     # both handovers run with our classes loaded, so both get the brief summary
     assert last == f"public.{table}"
     assert [e.key for e in seen] == [{"id": i} for i in range(1, 51)]
+
+
+def _wait_streaming(plain: str, slot: str) -> None:
+    with psycopg.connect(plain, autocommit=True) as conn:
+        deadline = time.monotonic() + 120
+        while not conn.execute(
+            "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND active", (slot,)
+        ).fetchone():
+            assert time.monotonic() < deadline, "the engine never started streaming"
+            time.sleep(0.2)
+
+
+def _insert(plain: str, table: str, first: int, last: int) -> None:
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(%s::int, %s::int) g",
+                     (first, last))  # fmt: skip
+
+
+def _session(
+    settings: SyncSettings, plain: str, insert: tuple[int, int], commit_last: bool
+) -> tuple[list[int], list[int]]:
+    """Stream `insert` rows, commit the batches (the last one only if `commit_last`), close.
+
+    Return the keys received, and those of the last batch.
+    """
+    source = EmbeddedSource(settings)
+    keys: list[int] = []
+    last: list[int] = []
+    try:
+        source.start()
+        _wait_streaming(plain, settings.slot_name)
+        _insert(plain, settings.tables[0], *insert)
+        for batch in source.batches(idle_timeout=0.5):
+            if batch is None:
+                continue
+            last = [e.key["id"] for e in batch.events if e.key]
+            keys += last
+            done = insert[1] in last
+            if done and not commit_last:
+                batch.abort(RuntimeError("not applied"))
+                break
+            batch.commit()
+            if done:
+                break
+        time.sleep(0.5)  # the engine thread has seen the verdict
+    finally:
+        source.close()
+    return keys, last
+
+
+@pytest.mark.postgres
+def test_a_pipelined_batch_is_marked_once_committed_and_only_then(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streaming batches marked by the next call: a stop marks the last committed one, and
+    one that never committed is delivered again after a restart."""
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    table = "pipelined"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, name text)")
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    settings = _settings(tmp_path, table, batch_json=True).model_copy(
+        update={
+            "tables": (table,),
+            "server_name": table,
+            "snapshot_mode": "no_data",
+            "pipeline_min_events": 1,  # every streaming batch is pipelined
+        }
+    )
+    # 1. all committed, then a graceful stop: the last batch is marked as Debezium stops
+    keys, _ = _session(settings, plain, (1, 300), commit_last=True)
+    assert keys == list(range(1, 301))
+    # 2. so after a restart the new rows come first; their last batch is aborted
+    keys, aborted = _session(settings, plain, (301, 600), commit_last=False)
+    assert keys == list(range(301, 601))
+    # 3. a restart delivers the aborted batch again (nothing committed in step 1)
+    again, _ = _session(settings, plain, (601, 601), commit_last=True)
+    assert set(aborted) <= set(again) and again[-1] == 601
+    assert min(again) > 300

@@ -92,7 +92,12 @@ public final class DebeziumCeiling {
         while ((line = stdin.readLine()) != null) {
             Counter counter = new Counter(Long.parseLong(line.trim()));
             DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer =
-                    serialize ? new BatchJson((batch, count) -> counter.add(count), HEARTBEAT) : counter;
+                    serialize ? new BatchJson((batch, count) -> {
+                        if (count > 0) {
+                            counter.add(count);
+                        }
+                        return BatchJson.Handler.MARK_PREVIOUS | BatchJson.Handler.MARK_CURRENT;
+                    }, HEARTBEAT) : counter;
             BriefLastEvent callback = new BriefLastEvent();
             DebeziumEngine.Builder<RecordChangeEvent<SourceRecord>> builder =
                     DebeziumEngine.create(ChangeEventFormat.of(Connect.class))

@@ -65,6 +65,10 @@ class SyncSettings(BaseSettings):
     jvm_heap: str = "3g"
     jvm_young: str = "2g"
     batch_json: bool = True  # BatchJson handover (needs javac); False: Debezium's JSON format
+    # A streaming batch of at least this many events is applied while Debezium reads the next
+    # (it is marked processed once the next call learns it committed); smaller batches and
+    # snapshot batches are waited for
+    pipeline_min_events: int = Field(1_024, ge=1)
     # Kafka
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092",

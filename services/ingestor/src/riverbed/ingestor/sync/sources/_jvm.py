@@ -29,6 +29,9 @@ __all__ = [
     "ATOMIC_OFFSET_STORE",
     "BRIEF_LAST_EVENT",
     "HEARTBEAT_PREFIX",
+    "MARK_CURRENT",
+    "MARK_PREVIOUS",
+    "STOP",
     "Record",
     "compile_consumer",
     "create_engine",
@@ -40,8 +43,10 @@ log = logging.getLogger(__name__)
 
 # topic, key JSON, value JSON, key schema JSON, value schema JSON (None: inside the JSON)
 Record = tuple[str | None, bytes | str | None, bytes | str | None, str | None, str | None]
-# False: stopping; the batch stays unmarked and the consumer ends the engine's polling
-OnBatch = Callable[[list[Record]], bool]
+# Hand over a batch (None: none) and return which batches Debezium may mark processed: the
+# one handed over before (left unmarked until it committed) and this one (flags below).
+OnBatch = Callable[[list[Record] | None], int]
+MARK_PREVIOUS, MARK_CURRENT, STOP = 1, 2, 4  # as in BatchJson.Handler
 HEARTBEAT_PREFIX = "__debezium-heartbeat"
 ATOMIC_OFFSET_STORE = "riverbed.AtomicFileOffsetStore"
 BRIEF_LAST_EVENT = "riverbed.BriefLastEvent"
@@ -129,7 +134,9 @@ def _batch_consumer(on_batch: OnBatch) -> Any:
     @jpype.JImplements("riverbed.BatchJson$Handler")
     class Handler:
         @jpype.JOverride
-        def handle(self, batch: Any, count: int) -> bool:
+        def handle(self, batch: Any, count: int) -> int:
+            if batch is None:  # heartbeats only: wait for the previous batch
+                return on_batch(None)
             records = list(read_batch(bytes(memoryview(batch)), schemas))
             if len(records) != count:
                 raise ServiceError(f"batch holds {len(records)} events, not {count}")
@@ -154,7 +161,16 @@ def _record_consumer(on_batch: OnBatch) -> Any:
                 topic = str(r.destination())
                 if not topic.startswith(HEARTBEAT_PREFIX):
                     batch.append((topic, _text(r.key()), _text(r.value()), None, None))
-            if batch and not on_batch(batch):  # stopping: Debezium's own graceful stop
+            # one batch at a time: hand it over, then wait until it committed
+            verdict = MARK_CURRENT if not batch else on_batch(batch)
+            if not verdict & (MARK_CURRENT | STOP):  # handed over: wait until it committed
+                after = on_batch(None)
+                verdict = (MARK_CURRENT if after & MARK_PREVIOUS else 0) | (after & STOP)
+            if verdict & STOP:  # stopping: Debezium's own graceful stop
+                if verdict & MARK_CURRENT:
+                    for r in records:
+                        committer.markProcessed(r)
+                    committer.markBatchFinished()
                 raise jpype.JClass("io.debezium.engine.StopEngineException")("stopping")
             for r in records:
                 committer.markProcessed(r)
@@ -259,5 +275,7 @@ def create_engine(
     builder = engine.create(fmt).using(props).notifying(consumer)
     if not loaded:
         return builder.build()
-    brief = jpype.JClass(BRIEF_LAST_EVENT)()  # no key formatted per event for a JMX string
+    # no key formatted per event for a JMX string; BatchJson marks its last batch on stop
+    brief_class = jpype.JClass(BRIEF_LAST_EVENT)
+    brief = brief_class(consumer.flusher()) if fast else brief_class()
     return brief.attach(builder.using(brief).build())

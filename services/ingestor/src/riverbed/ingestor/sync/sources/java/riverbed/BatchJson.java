@@ -34,8 +34,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * </pre>
  *
  * <p>A null key or value is an empty field. Heartbeats are marked processed, not handed over.
- * Records are marked processed only after the handler applied them. The handler returns false
- * when stopping: the batch then stays unmarked (a restart replays it) and {@link
+ * Records are marked processed only once the handler says they were applied: in the same call,
+ * or (a batch the handler pipelines) in the next one, or in {@link #flush} when the engine
+ * stopped polling; meanwhile Debezium polls and this serialises the next batch. When stopping,
+ * the handler says so: what is not applied stays unmarked (a restart replays it) and {@link
  * StopEngineException} ends Debezium's polling loop, the engine's own graceful stop. Closing
  * the engine from outside while it polls under load fails instead (Debezium 3.6 shuts its
  * record executor down before the poll ends, and reports the rejected batch as an error).
@@ -43,9 +45,20 @@ import org.apache.kafka.connect.source.SourceRecord;
 public final class BatchJson
         implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    /** What Python implements: apply a batch (UTF-8) of {@code count} events; false if stopping. */
+    /**
+     * What Python implements: take a batch (UTF-8) of {@code count} events, or none ({@code
+     * null}, 0), and tell which batches to mark processed: the one handed over before (kept
+     * unmarked until it committed) and this one.
+     */
     public interface Handler {
-        boolean handle(byte[] batch, int count) throws Exception;
+        /** The batch handed over before this one committed: mark it. */
+        int MARK_PREVIOUS = 1;
+        /** This batch committed (or holds nothing to apply): mark it; else it waits. */
+        int MARK_CURRENT = 2;
+        /** Stop the engine; what is not marked stays for replay. */
+        int STOP = 4;
+
+        int handle(byte[] batch, int count) throws Exception;
     }
 
     private static final char US = '\u001f';
@@ -56,6 +69,9 @@ public final class BatchJson
     private final IdentityHashMap<Schema, Integer> ids = new IdentityHashMap<>();
     private final JsonConverter schemaWriter = new JsonConverter();
     private final Base64.Encoder base64 = Base64.getEncoder();
+    // the batch handed over last, marked processed once the next call learns it committed
+    private List<RecordChangeEvent<SourceRecord>> pending;
+    private DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> pendingCommitter;
 
     public BatchJson(Handler handler, String heartbeatPrefix) {
         this.handler = handler;
@@ -63,8 +79,41 @@ public final class BatchJson
         schemaWriter.configure(Map.of("schemas.enable", "true"), false);
     }
 
+    /**
+     * Mark the batch handed over last once Debezium stopped polling, if it committed: Debezium
+     * then commits the offsets as it stops its task, so a graceful stop replays nothing.
+     */
+    public synchronized void flush() throws InterruptedException {
+        if (pending == null) {
+            return;
+        }
+        int verdict;
+        try {
+            verdict = handler.handle(null, 0);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            verdict = Handler.STOP; // left for replay
+        }
+        if ((verdict & Handler.MARK_PREVIOUS) != 0) {
+            mark(pending, pendingCommitter);
+        }
+        pending = null;
+    }
+
+    /** Return {@link #flush} as a task for the engine's polling-stopped callback. */
+    public Runnable flusher() {
+        return () -> {
+            try {
+                flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // left for replay
+            }
+        };
+    }
+
     @Override
-    public void handleBatch(
+    public synchronized void handleBatch(
             List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
@@ -92,21 +141,38 @@ public final class BatchJson
             out.append(US).append(valueId);
             count++;
         }
-        if (count > 0) {
-            boolean applied;
+        int verdict = Handler.MARK_PREVIOUS | Handler.MARK_CURRENT;
+        if (count > 0 || pending != null) {
             try {
                 // bytes cross into Python by one copy; a String is transcoded character by
                 // character (1.75 against 0.25 us per event)
-                applied = handler.handle(out.toString().getBytes(StandardCharsets.UTF_8), count);
+                byte[] batch = count > 0 ? out.toString().getBytes(StandardCharsets.UTF_8) : null;
+                verdict = handler.handle(batch, count);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("batch not applied: " + e, e);
             }
-            if (!applied) {
-                throw new StopEngineException("stopping: the batch is left for replay");
-            }
         }
+        if (pending != null && (verdict & Handler.MARK_PREVIOUS) != 0) {
+            mark(pending, pendingCommitter);
+        }
+        pending = null;
+        if ((verdict & Handler.MARK_CURRENT) != 0) {
+            mark(records, committer);
+        } else if ((verdict & Handler.STOP) == 0) {
+            pending = List.copyOf(records); // marked by a later call, once committed
+            pendingCommitter = committer;
+        }
+        if ((verdict & Handler.STOP) != 0) {
+            throw new StopEngineException("stopping: the batches not committed are left for replay");
+        }
+    }
+
+    private static void mark(
+            List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);
         }

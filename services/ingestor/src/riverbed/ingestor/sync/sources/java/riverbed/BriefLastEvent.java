@@ -36,6 +36,16 @@ public final class BriefLastEvent implements DebeziumEngine.ConnectorCallback {
     private static final String[] METRICS = {"snapshotMetrics", "streamingMetrics"};
 
     private volatile DebeziumEngine<?> engine;
+    private final Runnable onPollingStopped;
+
+    public BriefLastEvent() {
+        this(() -> {});
+    }
+
+    /** Also run {@code onPollingStopped} once the engine stopped polling (before its task stops). */
+    public BriefLastEvent(Runnable onPollingStopped) {
+        this.onPollingStopped = onPollingStopped;
+    }
 
     /** Remember the engine whose tasks get the brief summary; return it. */
     public <R> DebeziumEngine<R> attach(DebeziumEngine<R> built) {
@@ -50,6 +60,11 @@ public final class BriefLastEvent implements DebeziumEngine.ConnectorCallback {
         } else {
             LOG.warn("not Debezium's asynchronous engine: its last-event metric is left as is");
         }
+    }
+
+    @Override
+    public void pollingStopped() {
+        onPollingStopped.run();
     }
 
     /** Wrap the metadata provider of a started task's metrics; return how many were wrapped. */
