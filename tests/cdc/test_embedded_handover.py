@@ -219,6 +219,23 @@ print(before, young_collections(), gc.get_freeze_count() > 0, gc.get_threshold()
     assert older_kept == "True"  # the older generations keep their thresholds
 
 
+def _wait_streaming(plain: str, slot: str) -> None:
+    """Wait until the engine streams from `slot`."""
+    with psycopg.connect(plain, autocommit=True) as conn:
+        deadline = time.monotonic() + 120
+        while not conn.execute(
+            "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND active", (slot,)
+        ).fetchone():
+            assert time.monotonic() < deadline, "the engine never started streaming"
+            time.sleep(0.2)
+
+
+def _insert(plain: str, table: str, first: int, last: int) -> None:
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(%s::int, %s::int) g",
+                     (first, last))  # fmt: skip
+
+
 def _streaming_metric(server: str, attribute: str) -> Any:
     """Read an attribute of Debezium's streaming metrics MBean for `server`."""
     import jpype
@@ -249,14 +266,8 @@ def test_the_last_event_metric_names_the_table_without_formatting_the_key(
     seen: list[ChangeEvent] = []
     try:
         source.start()
-        with psycopg.connect(plain, autocommit=True) as conn:
-            deadline = time.monotonic() + 120
-            while not conn.execute(
-                "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND active", (table,)
-            ).fetchone():
-                assert time.monotonic() < deadline, "the engine never started streaming"
-                time.sleep(0.2)
-            conn.execute(f"INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(1, 50) g")
+        _wait_streaming(plain, table)
+        _insert(plain, table, 1, 50)
         for batch in source.batches(idle_timeout=0.5):
             if batch is not None:
                 seen += batch.events
@@ -271,22 +282,6 @@ def test_the_last_event_metric_names_the_table_without_formatting_the_key(
     # both handovers run with our classes loaded, so both get the brief summary
     assert last == f"public.{table}"
     assert [e.key for e in seen] == [{"id": i} for i in range(1, 51)]
-
-
-def _wait_streaming(plain: str, slot: str) -> None:
-    with psycopg.connect(plain, autocommit=True) as conn:
-        deadline = time.monotonic() + 120
-        while not conn.execute(
-            "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND active", (slot,)
-        ).fetchone():
-            assert time.monotonic() < deadline, "the engine never started streaming"
-            time.sleep(0.2)
-
-
-def _insert(plain: str, table: str, first: int, last: int) -> None:
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(%s::int, %s::int) g",
-                     (first, last))  # fmt: skip
 
 
 def _session(
