@@ -86,10 +86,11 @@ def _toast(conn: psycopg.Connection) -> None:
 
 
 def _new_column(conn: psycopg.Connection) -> None:
-    conn.execute("ALTER TABLE videos ADD COLUMN rank integer")
-    conn.execute("UPDATE videos SET rank = id * 2 WHERE id % 4 = 0")
+    conn.execute("ALTER TABLE videos ADD COLUMN rank integer, ADD COLUMN score numeric(6, 2)")
+    conn.execute("UPDATE videos SET rank = id * 2, score = id / 8.0 WHERE id % 4 = 0")
     conn.execute(
-        "INSERT INTO videos (title, page_id, created_at, rank) VALUES ('ranked', 2, now(), 99)"
+        "INSERT INTO videos (title, page_id, created_at, rank, score)"
+        " VALUES ('ranked', 2, now(), 99, 1234.5)"
     )
 
 

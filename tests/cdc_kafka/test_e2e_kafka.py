@@ -52,6 +52,11 @@ def test_scenario_kafka(kafka_capture: KafkaCapture, tmp_path: Path) -> None:
         assert con.execute("SELECT rank FROM mirror.videos WHERE title = 'ranked'").fetchone() == (
             99,
         )
+        # the connector propagates the source type of numeric columns only: enough for DECIMAL
+        assert con.execute(
+            "SELECT data_type FROM information_schema.columns"
+            " WHERE table_schema = 'mirror' AND table_name = 'videos' AND column_name = 'score'"
+        ).fetchone() == ("DECIMAL(6,2)",)
         ops = dict(
             con.execute("SELECT _op, count(*) FROM changelog.insights GROUP BY 1").fetchall()
         )
