@@ -92,7 +92,7 @@ def collapse(events: Sequence[ChangeEvent]) -> Collapsed:
                 tc.snapshot_lsn = lsn
                 tc.snapshot_first |= ev.snapshot_marker == "first"
                 tc.snapshot_last |= ev.snapshot_marker == "last"
-            position = (ev.last_commit_lsn or 0, lsn)
+            position = ev.position
             if position > tc.position:
                 tc.position = position
         if ev.op == "t":

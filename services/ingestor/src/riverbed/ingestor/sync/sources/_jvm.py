@@ -166,15 +166,12 @@ def _record_consumer(on_batch: OnBatch) -> Any:
             if not verdict & (MARK_CURRENT | STOP):  # handed over: wait until it committed
                 after = on_batch(None)
                 verdict = (MARK_CURRENT if after & MARK_PREVIOUS else 0) | (after & STOP)
+            if verdict & MARK_CURRENT:  # committed (always, unless stopping)
+                for r in records:
+                    committer.markProcessed(r)
+                committer.markBatchFinished()
             if verdict & STOP:  # stopping: Debezium's own graceful stop
-                if verdict & MARK_CURRENT:
-                    for r in records:
-                        committer.markProcessed(r)
-                    committer.markBatchFinished()
                 raise jpype.JClass("io.debezium.engine.StopEngineException")("stopping")
-            for r in records:
-                committer.markProcessed(r)
-            committer.markBatchFinished()
 
         @jpype.JOverride
         def supportsTombstoneEvents(self) -> bool:

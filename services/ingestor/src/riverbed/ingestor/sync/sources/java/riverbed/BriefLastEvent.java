@@ -67,9 +67,8 @@ public final class BriefLastEvent implements DebeziumEngine.ConnectorCallback {
         onPollingStopped.run();
     }
 
-    /** Wrap the metadata provider of a started task's metrics; return how many were wrapped. */
-    public static int install(Object task) {
-        int wrapped = 0;
+    /** Wrap the metadata provider of a started task's metrics. */
+    public static void install(Object task) {
         try {
             Object coordinator = read(task, BaseSourceTask.class, "coordinator");
             if (coordinator == null) {
@@ -86,13 +85,11 @@ public final class BriefLastEvent implements DebeziumEngine.ConnectorCallback {
                 Object inner = provider.get(meter);
                 if (inner instanceof EventMetadataProvider found && !(inner instanceof Brief)) {
                     provider.set(meter, new Brief(found));
-                    wrapped++;
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("Debezium's last-event metric left as is (it formats every event): {}", e.toString());
         }
-        return wrapped;
     }
 
     private static Object read(Object target, Class<?> owner, String name)
