@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from riverbed.core import javac
 from riverbed.core.cdc import ChangeEvent
 from riverbed.core.settings import load_settings
 from riverbed.ingestor.sync.capture import prepare_source
@@ -156,7 +157,7 @@ def test_batch_json_and_debezium_json_deliver_the_same_events(
 def test_without_javac_there_is_no_consumer_to_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_jvm, "_javac", lambda: None)
+    monkeypatch.setattr(javac, "find_javac", lambda: None)
     assert compile_consumer(tmp_path) is None  # the engine then uses Debezium's JSON format
     assert not any(tmp_path.iterdir())
 
@@ -164,7 +165,7 @@ def test_without_javac_there_is_no_consumer_to_load(
 def test_a_javac_that_fails_falls_back_to_the_json_format(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(_jvm, "_javac", lambda: "/bin/false")
+    monkeypatch.setattr(javac, "find_javac", lambda: "/bin/false")
     assert compile_consumer(tmp_path) is None
     assert "using Debezium's JSON format" in caplog.text
     assert not any(tmp_path.iterdir())

