@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
+from riverbed.local.connect_plugin import CONVERTER
 from tests.gcp._cli import check_riverbed_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,14 @@ def test_the_stack_has_what_cdc_needs(compose: dict[str, Any]) -> None:
     assert "wal_level=logical" in services["postgres"]["command"]
     assert services["kafka"]["image"].startswith("apache/kafka:")
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    assert services["connect"]["image"].startswith("quay.io/debezium/connect:")
+    connect = services["connect"]
+    dockerfile = ROOT / connect["build"]["context"] / connect["build"]["dockerfile"]
+    bases = [ln.split()[1] for ln in dockerfile.read_text().splitlines() if ln.startswith("FROM ")]
+    assert bases[-1].startswith("quay.io/debezium/connect:")
+    # The same converter as the local worker, and its plugin jar where the image looks for it.
+    assert connect["environment"]["VALUE_CONVERTER"] == CONVERTER
+    assert connect["environment"]["KEY_CONVERTER"] == CONVERTER
+    assert "/kafka/connect/" in dockerfile.read_text()
     # The DuckDB file lives on a named volume of the sync consumer.
     warehouse = services["sync"]["environment"]["RIVERBED_INGESTOR_WAREHOUSE"]
     mounts = {v.split(":")[1]: v.split(":")[0] for v in services["sync"]["volumes"]}
@@ -105,7 +113,11 @@ def test_order_reaches_every_service_without_cycles(compose: dict[str, Any]) -> 
 def _riverbed_images(compose: dict[str, Any]) -> dict[str, str]:
     """Service name -> Dockerfile of services built from this repository."""
     out = {}
-    images = {s["image"]: s for s in compose["services"].values() if "build" in s}
+    images = {
+        s["image"]: s
+        for s in compose["services"].values()
+        if "build" in s and s["build"]["dockerfile"].startswith("services/")
+    }
     for name, svc in compose["services"].items():
         built = images.get(svc["image"])
         if built is not None:

@@ -11,8 +11,9 @@ from pathlib import Path
 import requests
 
 from riverbed.core.errors import ServiceError
-from riverbed.local._jvm import JvmProcess
+from riverbed.local._jvm import PARALLEL_THROUGHPUT, JvmProcess
 from riverbed.local._state import read_state
+from riverbed.local.connect_plugin import CONVERTER, STOCK_CONVERTER, build_plugin
 from riverbed.local.ports import free_port, port_open
 
 __all__ = ["INTERNAL_TOPICS", "LocalConnect"]
@@ -31,8 +32,8 @@ group.id={group_id}
 listeners=http://127.0.0.1:{port}
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port={port}
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
+key.converter={converter}
+value.converter={converter}
 key.converter.schemas.enable=true
 value.converter.schemas.enable=true
 config.storage.topic={config_topic}
@@ -72,6 +73,7 @@ class LocalConnect:
         group_id: str = "riverbed-connect",
         heap: str = "1g",
         young: str = "",
+        gc: tuple[str, ...] = PARALLEL_THROUGHPUT,
     ) -> None:
         self.data_dir = data_dir.absolute()
         self.state_file = self.data_dir / "connect.json"
@@ -86,6 +88,7 @@ class LocalConnect:
             "org.apache.kafka.connect.cli.ConnectDistributed",
             heap=heap,
             young=young,
+            gc=gc,
         )
 
     @property
@@ -105,8 +108,11 @@ class LocalConnect:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if port_open(self.port):
             raise ServiceError(f"cannot start Kafka Connect: port {self.port} is taken")
+        plugin = build_plugin()
+        self.process.classpath = (plugin,) if plugin else ()
         self.config_file.write_text(
             _WORKER_PROPERTIES.format(
+                converter=CONVERTER if plugin else STOCK_CONVERTER,
                 bootstrap_servers=self.bootstrap_servers,
                 group_id=self.group_id,
                 port=self.port,
