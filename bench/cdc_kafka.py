@@ -24,8 +24,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -42,6 +43,7 @@ from riverbed.ingestor.sync.runner import SyncRunner, tune_gc
 from riverbed.ingestor.sync.settings import SyncSettings
 from riverbed.ingestor.sync.sources.kafka import KafkaSource
 from riverbed.local import LocalPostgres
+from riverbed.local._jvm import G1_LOW_PAUSE, PARALLEL_THROUGHPUT
 from riverbed.local.connect import LocalConnect
 from riverbed.local.kafka import LocalKafka
 from riverbed.local.kafka_stack import connect_env
@@ -189,7 +191,7 @@ def kafka_figures(
     base: Path | None = None,
     rate: int = 5_000,
     seconds: float = 20.0,
-    connect_jvm: tuple[str, str] = ("1g", ""),
+    connect_options: Mapping[str, Any] | None = None,
 ) -> dict[str, float]:
     """Run the Kafka path on its own Postgres, broker and worker; return events/s figures."""
     own_base = base is None
@@ -201,8 +203,9 @@ def kafka_figures(
         url = pg.create_database("bench")
         upgrade(normalize_database_url(url))
         kafka = LocalKafka(base / "kafka").start()
-        heap, young = connect_jvm
-        connect = LocalConnect(base / "connect", kafka.bootstrap_servers, heap=heap, young=young)
+        connect = LocalConnect(
+            base / "connect", kafka.bootstrap_servers, **dict(connect_options or {})
+        )
         connect.start(env=connect_env(pg, "bench"))
         ensure_heartbeat_table(url)
         spec = load_connector(ROOT / "connectors" / "riverbed-media.json")
@@ -276,6 +279,9 @@ def kafka_figures(
             shutil.rmtree(base, ignore_errors=True)
 
 
+_COLLECTORS = {"parallel": PARALLEL_THROUGHPUT, "g1": G1_LOW_PAUSE}
+
+
 def main() -> None:
     """Print the Kafka path figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -284,7 +290,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="latency run length")
     parser.add_argument("--connect-heap", default="1g", help="the Connect worker's -Xmx/-Xms")
     parser.add_argument(
-        "--connect-young", default="", help="its young generation -Xmn (default: G1 sizes it)"
+        "--connect-young", default="", help="its young generation -Xmn (default: GC sizes it)"
+    )
+    parser.add_argument(
+        "--connect-gc", choices=sorted(_COLLECTORS), default="parallel", help="its collector"
+    )
+    parser.add_argument(
+        "--stock-converter",
+        action="store_true",
+        help="Kafka's JsonConverter instead of Riverbed's schema-caching one",
     )
     args = parser.parse_args()
     tune_gc()  # as `riverbed sync run` does
@@ -292,7 +306,12 @@ def main() -> None:
         args.changes,
         rate=args.rate,
         seconds=args.seconds,
-        connect_jvm=(args.connect_heap, args.connect_young),
+        connect_options={
+            "heap": args.connect_heap,
+            "young": args.connect_young,
+            "gc": _COLLECTORS[args.connect_gc],
+            "plugin": not args.stock_converter,
+        },
     )
     print(f"Kafka path, {int(f['changes']):,} mixed changes per phase, {os.cpu_count()} cores")
     rows = [

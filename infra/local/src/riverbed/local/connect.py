@@ -74,6 +74,7 @@ class LocalConnect:
         heap: str = "1g",
         young: str = "",
         gc: tuple[str, ...] = PARALLEL_THROUGHPUT,
+        plugin: bool = True,
     ) -> None:
         self.data_dir = data_dir.absolute()
         self.state_file = self.data_dir / "connect.json"
@@ -82,6 +83,7 @@ class LocalConnect:
         self.group_id = group_id
         saved = read_state(self.state_file)
         self.port: int = port or int(saved.get("port") or 0) or free_port()
+        self.plugin = plugin  # Riverbed's converter (connectors/plugin); False: the stock one
         self.process = JvmProcess(
             "connect",
             self.data_dir,
@@ -108,7 +110,7 @@ class LocalConnect:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if port_open(self.port):
             raise ServiceError(f"cannot start Kafka Connect: port {self.port} is taken")
-        plugin = build_plugin()
+        plugin = build_plugin() if self.plugin else None
         self.process.classpath = (plugin,) if plugin else ()
         self.config_file.write_text(
             _WORKER_PROPERTIES.format(
