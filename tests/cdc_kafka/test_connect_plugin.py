@@ -16,7 +16,7 @@ from tests.fixtures.kafka import KafkaStackHandle
 
 pytestmark = [pytest.mark.kafka]
 
-PARITY_CHECK = PLUGIN_SOURCES.parent / "test" / "java" / "riverbed" / "connect"
+PARITY_CHECK = PLUGIN_SOURCES.parent / "test" / "java"
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +28,14 @@ def plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_converter_writes_the_stock_json_converters_bytes(plugin: Path, tmp_path: Path) -> None:
-    javac_bin = javac.find_javac()
-    assert javac_bin is not None
     classpath = os.pathsep.join([str(plugin), f"{ensure_jars()}/*"])
-    sources = [str(p) for p in PARITY_CHECK.glob("*.java")]
-    subprocess.run(
-        [javac_bin, "--release", "17", "-d", str(tmp_path), "-cp", classpath, *sources],
-        check=True,
-        timeout=300,
-    )
+    checks = javac.compile_once(PARITY_CHECK, classpath, tmp_path, fallback="no parity check")
+    assert checks is not None, "javac is needed to compile the parity check"
     done = subprocess.run(
         [
             find_java(),
             "-cp",
-            os.pathsep.join([str(tmp_path), classpath]),
+            os.pathsep.join([str(checks), classpath]),
             "riverbed.connect.ConverterParityCheck",
         ],
         capture_output=True,

@@ -37,13 +37,17 @@ def compile_once(
     a warning ending in `fallback` (what is used instead) and return None.
     """
     files = sorted(sources.rglob("*.java"))
-    extra = sorted(p for p in resources.rglob("*") if p.is_file()) if resources else []
+    # resource file -> its path in the class folder
+    extra = (
+        {p: p.relative_to(resources) for p in sorted(resources.rglob("*")) if p.is_file()}
+        if resources
+        else {}
+    )
     sha = hashlib.sha256()
     for path in files:
         sha.update(str(path.relative_to(sources)).encode() + b"\0" + path.read_bytes())
-    for path in extra:
-        assert resources is not None
-        sha.update(b"r:" + str(path.relative_to(resources)).encode() + b"\0" + path.read_bytes())
+    for path, rel in extra.items():
+        sha.update(b"r:" + str(rel).encode() + b"\0" + path.read_bytes())
     digest = sha.hexdigest()[:16]
     out = cache / digest
     if (out / ".built").exists():
@@ -64,9 +68,8 @@ def compile_once(
         shutil.rmtree(tmp, ignore_errors=True)
         log.warning("compiling %s failed, %s: %s", sources, fallback, done.stderr.strip())
         return None
-    for path in extra:
-        assert resources is not None
-        dest = tmp / path.relative_to(resources)
+    for path, rel in extra.items():
+        dest = tmp / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
     (tmp / ".built").write_text(classpath)
