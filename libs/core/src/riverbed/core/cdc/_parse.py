@@ -32,7 +32,7 @@ def table_from_topic(topic: str | None) -> tuple[str, str] | None:
     return parts[-2], parts[-1]
 
 
-def _load(raw: bytes | str | None, what: str) -> Any:
+def _load(raw: bytes | str | memoryview | None, what: str) -> Any:
     if raw is None:
         return None
     if not raw:
@@ -107,6 +107,22 @@ def _schema_entry(schema_text: str) -> _Schema:
 
 _NO_SCHEMA = _Schema(None)
 
+# The heads (`{"schema":<schema>,"payload":`) of the latest documents, newest first. Debezium
+# repeats a table's schema in every message, and a document that starts with a head whose schema
+# is a complete JSON value has that schema: comparing the bytes replaces decoding the document,
+# finding its payload, and hashing the schema text for `_SCHEMAS`.
+_RECENT: list[tuple[bytes, _Schema]] = []
+
+
+def _remember(head: bytes, schema: _Schema) -> None:
+    """Put a document head first among the recent ones."""
+    for i, (known, _) in enumerate(_RECENT):
+        if known == head:
+            del _RECENT[i]
+            break
+    _RECENT.insert(0, (head, schema))
+    del _RECENT[16:]
+
 
 class _Source(msgspec.Struct):
     """The fields of Debezium's `source` block read here (the others are skipped unparsed)."""
@@ -149,7 +165,7 @@ def _as_envelope(payload: Any) -> _Envelope | None:
         raise EnvelopeError(f"malformed envelope: {exc}") from None
 
 
-def _payload(raw: bytes | str, what: str, typed: bool) -> Any:
+def _payload(raw: bytes | str | memoryview, what: str, typed: bool) -> Any:
     """Parse a payload: as an envelope when `typed` (directly when it is one), else as JSON."""
     if typed:
         try:
@@ -175,15 +191,23 @@ def _fast_load(
         except orjson.JSONDecodeError as exc:
             raise EnvelopeError(f"{what} schema is not valid JSON: {exc}") from None
         return _payload(raw, what, typed), schema
+    data = raw.encode() if isinstance(raw, str) else raw
+    if data.endswith(b"}"):
+        for head, schema in _RECENT:
+            if data.startswith(head):
+                return _payload(memoryview(data)[len(head) : -1], what, typed), schema
     text = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
     if text.startswith('{"schema":') and text.endswith("}"):
         i = text.find(_MARK)
         if i > 0:
             try:
                 schema = _schema_entry(text[10:i])
-                return _payload(text[i + len(_MARK) : -1], what, typed), schema
+                payload = _payload(text[i + len(_MARK) : -1], what, typed)
             except (orjson.JSONDecodeError, EnvelopeError):
                 pass  # not the layout we expect: parse the whole document
+            else:
+                _remember(text[: i + len(_MARK)].encode(), schema)
+                return payload, schema
     payload, doc = _split(_load(text, what))
     if typed:
         payload = _as_envelope(payload)
