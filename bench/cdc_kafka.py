@@ -34,8 +34,10 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from riverbed.core.migrations import upgrade
 from riverbed.core.settings import load_settings, normalize_database_url
 from riverbed.ingestor.connectors import (
+    DEBEZIUM_POSTGRES,
     ConnectClient,
     ensure_heartbeat_table,
+    for_worker,
     load_connector,
     wait_running,
 )
@@ -192,8 +194,13 @@ def kafka_figures(
     rate: int = 5_000,
     seconds: float = 20.0,
     connect_options: Mapping[str, Any] | None = None,
+    stock_connector: bool = False,
 ) -> dict[str, float]:
-    """Run the Kafka path on its own Postgres, broker and worker; return events/s figures."""
+    """Run the Kafka path on its own Postgres, broker and worker; return events/s figures.
+
+    `stock_connector` runs Debezium's PostgresConnector instead of Riverbed's (the same with
+    a brief "last event" metric).
+    """
     own_base = base is None
     base = base or Path(tempfile.mkdtemp(prefix="bench-cdc-kafka-"))
     pg = LocalPostgres(base / "pg", fast=True).start()
@@ -209,8 +216,11 @@ def kafka_figures(
         connect.start(env=connect_env(pg, "bench"))
         ensure_heartbeat_table(url)
         spec = load_connector(ROOT / "connectors" / "riverbed-media.json")
-        spec = spec.with_overrides({"name": "bench", "topic.prefix": "bench"})
+        overrides = {"name": "bench", "topic.prefix": "bench"}
+        if stock_connector:
+            overrides["connector.class"] = DEBEZIUM_POSTGRES
         client = ConnectClient(connect.url)
+        spec = for_worker(spec.with_overrides(overrides), client)
         client.put_config(spec.name, spec.config)
         wait_running(client, spec.name, 120)
         offsets = Offsets(kafka.bootstrap_servers, "bench", "bench-sync")
@@ -300,6 +310,11 @@ def main() -> None:
         action="store_true",
         help="Kafka's JsonConverter instead of Riverbed's schema-caching one",
     )
+    parser.add_argument(
+        "--stock-connector",
+        action="store_true",
+        help="Debezium's PostgresConnector instead of Riverbed's (brief last-event metric)",
+    )
     args = parser.parse_args()
     tune_gc()  # as `riverbed sync run` does
     f = kafka_figures(
@@ -312,6 +327,7 @@ def main() -> None:
             "gc": _COLLECTORS[args.connect_gc],
             "plugin": not args.stock_converter,
         },
+        stock_connector=args.stock_connector,
     )
     print(f"Kafka path, {int(f['changes']):,} mixed changes per phase, {os.cpu_count()} cores")
     rows = [

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -10,7 +13,18 @@ import pytest
 from click.testing import CliRunner, Result
 
 from riverbed.core.cli import root
-from riverbed.ingestor.connectors import ConnectClient, wait_running
+from riverbed.core.errors import UserInputError
+from riverbed.core.javac import compile_once
+from riverbed.ingestor.connectors import (
+    DEBEZIUM_POSTGRES,
+    RIVERBED_POSTGRES,
+    ConnectClient,
+    for_worker,
+    load_connector,
+    wait_running,
+)
+from riverbed.local._jvm import ensure_jars, find_java
+from riverbed.local.connect_plugin import PLUGIN_SOURCES, build_plugin
 from tests.fixtures.kafka import CONNECTOR_FILE, KafkaCapture
 
 pytestmark = [pytest.mark.kafka]
@@ -66,6 +80,7 @@ def test_apply_is_idempotent_and_keeps_secrets_as_references(media_db: KafkaCapt
     assert stored["database.password"] == "${env:RIVERBED_CDC_PG_PASSWORD}"
     assert stored["database.dbname"] == media_db.overrides["database.dbname"]
     assert stored["plugin.name"] == "pgoutput"
+    assert stored["connector.class"] == RIVERBED_POSTGRES  # the local worker has the plugin
     with psycopg.connect(media_db.database_url) as conn:
         pub = conn.execute(
             "SELECT tablename FROM pg_publication_tables WHERE pubname = %s ORDER BY 1",
@@ -138,6 +153,72 @@ def test_restart_and_delete(media_db: KafkaCapture) -> None:
     assert "HTTP 404" in again.output and media_db.name in again.output
     ok = run("connectors", "delete", media_db.name, "--connect-url", url, "--missing-ok")
     assert ok.exit_code == 0 and "not deployed" in ok.output
+
+
+def test_a_worker_without_the_connector_class_gets_the_fallback_or_a_clear_error(
+    media_db: KafkaCapture, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = ConnectClient(media_db.stack.connect_url)
+    conn = load_connector(CONNECTOR_FILE)
+    assert for_worker(conn, client) == conn  # offered: unchanged
+    absent = conn.with_overrides({"connector.class": "riverbed.connect.NotInstalled"})
+    swapped = for_worker(absent, client, {"riverbed.connect.NotInstalled": DEBEZIUM_POSTGRES})
+    assert swapped.config == {**absent.config, "connector.class": DEBEZIUM_POSTGRES}
+    assert "lacks riverbed.connect.NotInstalled" in caplog.text
+    with pytest.raises(UserInputError, match="does not offer") as err:
+        for_worker(absent, client)
+    assert str(CONNECTOR_FILE) in str(err.value) and DEBEZIUM_POSTGRES in str(err.value)
+
+    url = media_db.stack.connect_url
+    args = ["connectors", "apply", str(CONNECTOR_FILE), "--connect-url", url, *sets(media_db)]
+    result = CliRunner().invoke(root, [*args, "--set", "connector.class=com.example.Missing"])
+    assert result.exit_code == 1
+    assert "com.example.Missing" in result.output and "does not offer" in result.output
+    assert media_db.name not in client.connectors()
+
+
+def _streaming_metrics(pid: int, server: str, tmp_path: Path) -> dict[str, str]:
+    """Read Debezium's streaming metrics of `server` from the worker's JVM over JMX."""
+    plugin = build_plugin()
+    assert plugin is not None, "javac is needed to build the Connect plugin"
+    classpath = os.pathsep.join([str(plugin), f"{ensure_jars()}/*"])
+    probe = compile_once(PLUGIN_SOURCES.parent / "test" / "java", classpath, tmp_path, fallback="-")
+    assert probe is not None, "javac is needed to compile the probe"
+    done = subprocess.run(
+        [
+            find_java(),
+            "-cp",
+            os.pathsep.join([str(probe), classpath]),
+            "riverbed.connect.LastEventProbe",
+            str(pid),
+            server,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(line.split(" ", 1) for line in done.stdout.splitlines())
+
+
+def test_riverbeds_connector_counts_every_event_with_a_brief_last_event(
+    media_db: KafkaCapture, tmp_path: Path
+) -> None:
+    media_db.deploy()
+    with psycopg.connect(media_db.database_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO pages (name) SELECT 'p' || g FROM generate_series(1, 40) g")
+    pid = media_db.stack.connect.pid()
+    assert pid is not None
+    deadline = time.monotonic() + 60
+    metrics = _streaming_metrics(pid, media_db.topic_prefix, tmp_path)
+    while int(metrics["TotalNumberOfCreateEventsSeen"]) < 40 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        metrics = _streaming_metrics(pid, media_db.topic_prefix, tmp_path)
+    # Debezium still counts every event (the heartbeat table's first row is one more create);
+    # the summary of the last one is only its table's name, not its formatted position and key
+    assert int(metrics["TotalNumberOfCreateEventsSeen"]) in (40, 41)
+    assert metrics["LastEvent"] in ("public.pages", "public.cdc_heartbeat")
 
 
 def test_unreachable_connect_is_a_clear_error() -> None:

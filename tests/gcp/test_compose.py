@@ -68,10 +68,17 @@ def test_the_stack_has_what_cdc_needs(compose: dict[str, Any]) -> None:
     dockerfile = ROOT / connect["build"]["context"] / connect["build"]["dockerfile"]
     bases = [ln.split()[1] for ln in dockerfile.read_text().splitlines() if ln.startswith("FROM ")]
     assert bases[-1].startswith("quay.io/debezium/connect:")
-    # The same converter as the local worker, and its plugin jar where the image looks for it.
+    # The same converter as the local worker, and its plugin jar beside Debezium's connector,
+    # whose classes the plugin's connector extends (Connect loads each plugin folder apart).
     assert connect["environment"]["VALUE_CONVERTER"] == CONVERTER
     assert connect["environment"]["KEY_CONVERTER"] == CONVERTER
-    assert "/kafka/connect/" in dockerfile.read_text()
+    assert "/kafka/connect/debezium-connector-postgres/" in dockerfile.read_text()
+    # the build context holds every source the Dockerfile copies
+    context = ROOT / connect["build"]["context"]
+    for line in dockerfile.read_text().splitlines():
+        if line.startswith("COPY ") and "--from=" not in line:
+            for source in line.split()[1:-1]:
+                assert (context / source).exists(), f"{dockerfile}: {source} not in the context"
     # The DuckDB file lives on a named volume of the sync consumer.
     warehouse = services["sync"]["environment"]["RIVERBED_INGESTOR_WAREHOUSE"]
     mounts = {v.split(":")[1]: v.split(":")[0] for v in services["sync"]["volumes"]}

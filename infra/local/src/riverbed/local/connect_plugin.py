@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riverbed.core.javac import compile_once
+from riverbed.core.javac import SHARED_SOURCES, compile_once
 from riverbed.local._jvm import ensure_jars
 
 __all__ = ["CONVERTER", "PLUGIN_SOURCES", "STOCK_CONVERTER", "build_plugin"]
@@ -25,7 +25,7 @@ STOCK_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
 def build_plugin(out: Path = _OUT) -> Path | None:
     """Return the plugin's class folder, compiling it once; None without a JDK's javac."""
     return compile_once(
-        PLUGIN_SOURCES / "java",
+        (PLUGIN_SOURCES / "java", SHARED_SOURCES),
         f"{ensure_jars()}/*",
         out,
         resources=PLUGIN_SOURCES / "resources",

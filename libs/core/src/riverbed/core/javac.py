@@ -7,11 +7,16 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["compile_once", "find_javac"]
+__all__ = ["SHARED_SOURCES", "compile_once", "find_javac"]
 
 log = logging.getLogger(__name__)
+
+# Java shared by the embedded engine's helpers and the Kafka Connect plugin (package
+# `riverbed.debezium`): compile it together with either one's own sources.
+SHARED_SOURCES = Path(__file__).with_name("java")
 
 
 def find_javac() -> str | None:
@@ -23,20 +28,27 @@ def find_javac() -> str | None:
 
 
 def compile_once(
-    sources: Path,
+    sources: Path | Sequence[Path],
     classpath: str,
     cache: Path,
     *,
     fallback: str,
     resources: Path | None = None,
 ) -> Path | None:
-    """Return the class folder of `sources/**/*.java` (plus `resources`), compiled once.
+    """Return the class folder of `sources/**/*.java` (one or more roots, plus `resources`), compiled once.
 
     The folder is `cache/<hash of the files>`, so an edit compiles again and concurrent
     processes never see half a build. Without javac, or when it fails (e.g. older than 17), log
     a warning ending in `fallback` (what is used instead) and return None.
     """
-    files = sorted(sources.rglob("*.java"))
+    roots = [sources] if isinstance(sources, Path) else list(sources)
+    # source file -> what the hash names it by (its root's position and its path in the root)
+    files = {
+        p: f"{i}:{p.relative_to(root)}"
+        for i, root in enumerate(roots)
+        for p in sorted(root.rglob("*.java"))
+    }
+    what = ", ".join(map(str, roots))
     # resource file -> its path in the class folder
     extra = (
         {p: p.relative_to(resources) for p in sorted(resources.rglob("*")) if p.is_file()}
@@ -44,8 +56,8 @@ def compile_once(
         else {}
     )
     sha = hashlib.sha256()
-    for path in files:
-        sha.update(str(path.relative_to(sources)).encode() + b"\0" + path.read_bytes())
+    for path, name in files.items():
+        sha.update(name.encode() + b"\0" + path.read_bytes())
     for path, rel in extra.items():
         sha.update(b"r:" + str(rel).encode() + b"\0" + path.read_bytes())
     digest = sha.hexdigest()[:16]
@@ -54,7 +66,7 @@ def compile_once(
         return out
     javac = find_javac()
     if javac is None:
-        log.warning("no javac (JDK) to compile %s: %s", sources, fallback)
+        log.warning("no javac (JDK) to compile %s: %s", what, fallback)
         return None
     tmp = out.with_name(f"{digest}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -66,7 +78,7 @@ def compile_once(
         done = subprocess.CompletedProcess(cmd, 1, "", str(exc))
     if done.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        log.warning("compiling %s failed, %s: %s", sources, fallback, done.stderr.strip())
+        log.warning("compiling %s failed, %s: %s", what, fallback, done.stderr.strip())
         return None
     for path, rel in extra.items():
         dest = tmp / rel

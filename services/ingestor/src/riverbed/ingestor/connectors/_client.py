@@ -99,6 +99,11 @@ class ConnectClient:
         names: list[str] = self._call("GET", "/connectors")
         return sorted(names)
 
+    def connector_plugins(self) -> set[str]:
+        """Return the connector classes the worker offers."""
+        plugins: list[dict[str, Any]] = self._call("GET", "/connector-plugins")
+        return {str(p.get("class")) for p in plugins}
+
     def validate(self, config: dict[str, str]) -> list[str]:
         """Validate a config with the connector plugin; return 'field: message' problems."""
         plugin = config.get("connector.class", "").rsplit(".", 1)[-1]

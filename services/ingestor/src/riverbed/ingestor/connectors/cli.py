@@ -14,6 +14,7 @@ from rich.table import Table
 from riverbed.core.errors import ServiceError, UserInputError
 from riverbed.ingestor.connectors._client import ConnectClient, ConnectorStatus
 from riverbed.ingestor.connectors._files import DEFAULT_DIR, find_connectors
+from riverbed.ingestor.connectors._plugins import for_worker
 from riverbed.ingestor.connectors._prepare import ensure_heartbeat_table
 
 __all__ = ["connectors"]
@@ -105,7 +106,7 @@ def apply(
     files = [c.with_overrides(overrides) for c in find_connectors(targets, directory)]
     if database_url:
         ensure_heartbeat_table(database_url)
-    for conn in files:
+    for conn in (for_worker(c, client) for c in files):
         problems = client.validate(conn.config)
         if problems:
             raise UserInputError(

