@@ -234,3 +234,26 @@ def test_numbers_sent_as_text_are_read(schema_run: list[dict[str, Any]]) -> None
     ev = parse_record(record["key"], json.dumps(doc), topic=record["topic"])
     assert (ev.lsn, ev.tx_id, ev.commit_ts) == (expected.lsn, expected.tx_id, expected.commit_ts)
     assert isinstance(ev.lsn, int) and ev.lsn > 0
+
+
+def test_a_known_schema_head_reads_the_payload_and_a_changed_schema_its_own(
+    schema_run: list[dict[str, Any]],
+) -> None:
+    rec = schema_run[4]  # pages, created: its schema head is now a recent one
+    first = parse_record(rec["key"], rec["value"], topic=rec["topic"])
+    again = parse_record(rec["key"].encode(), rec["value"].encode(), topic=rec["topic"])
+    assert again.after == first.after and again.columns == first.columns
+    # the same table with a column added: another head, so the new schema types the row
+    doc = json.loads(rec["value"])
+    for part in ("before", "after"):
+        fields = next(f for f in doc["schema"]["fields"] if f["field"] == part)["fields"]
+        fields.append({"type": "int32", "optional": True, "field": "rank"})
+    doc["payload"]["after"]["rank"] = 3
+    grown = parse_record(rec["key"], json.dumps(doc, separators=(",", ":")), topic=rec["topic"])
+    assert grown.after is not None and grown.after["rank"] == 3
+    assert grown.columns is not None and [c.name for c in grown.columns][-1] == "rank"
+    # a broken payload behind a known head is a dead letter naming the problem
+    broken = rec["value"][:-2] + "!}"
+    item = parse_or_dead_letter(rec["key"], broken, topic=rec["topic"])
+    assert isinstance(item, DeadLetter) and "not valid JSON" in item.reason
+    assert item.value == broken.encode()
