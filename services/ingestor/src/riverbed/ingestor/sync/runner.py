@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -132,9 +133,27 @@ class SyncRunner:
         stats = RunStats()
         idle_since = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
+        # A source that allows it gets its next batch fetched and parsed while the sink applies
+        # the previous one (DuckDB and BigQuery work without the GIL); at most one batch is in
+        # flight, and batches still commit one after the other, each after its sink commit.
+        ahead = (
+            ThreadPoolExecutor(1, thread_name_prefix="sync-apply")
+            if getattr(self.source, "apply_ahead", False)
+            else None
+        )
+        in_flight: Future[None] | None = None
+
+        def settle() -> None:
+            """Wait for the batch in flight; raise its failure."""
+            nonlocal in_flight
+            if in_flight is not None:
+                done, in_flight = in_flight, None
+                done.result()
+
         try:
             for batch in self.source.batches(idle_timeout=self.idle_release_s):
                 if batch is None:
+                    settle()
                     if time.monotonic() - idle_since >= self.snapshot_idle_s:
                         self.sink.finish_snapshot()  # a snapshot whose end was not marked
                     self.sink.release()
@@ -146,7 +165,11 @@ class SyncRunner:
                     ):
                         break
                 else:
-                    self.apply(batch)
+                    if ahead is not None:
+                        settle()
+                        in_flight = ahead.submit(self.apply, batch)
+                    else:
+                        self.apply(batch)
                     stats.batches += 1
                     stats.events += len(batch.events)
                     stats.dead_letters += len(batch.dead_letters)
@@ -155,7 +178,12 @@ class SyncRunner:
                     break
                 if deadline is not None and time.monotonic() > deadline:
                     break
+            settle()
         finally:
+            if ahead is not None:
+                if in_flight is not None and in_flight.exception() is not None:
+                    log.error("the batch in flight failed: %s", in_flight.exception())
+                ahead.shutdown(wait=True)
             self.source.close()
             self.sink.close()
         return stats

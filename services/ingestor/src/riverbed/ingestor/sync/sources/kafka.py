@@ -49,6 +49,10 @@ class KafkaSource:
     """
 
     name = "kafka"
+    # The apply loop may fetch and parse the next batch while the sink applies this one:
+    # commits still follow the sink commits in order, from the loop's apply thread
+    # (librdkafka's consumer is thread-safe).
+    apply_ahead = True
 
     def __init__(
         self,
