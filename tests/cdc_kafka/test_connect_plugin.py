@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
 from riverbed.core import javac
-from riverbed.local._jvm import ensure_jars, find_java
-from riverbed.local.connect_plugin import CONVERTER, PLUGIN_SOURCES, build_plugin
+from riverbed.ingestor.connectors import RIVERBED_POSTGRES
+from riverbed.local.connect_plugin import CONVERTER, build_plugin
+from tests.cdc_kafka.plugin_java import run_check
 from tests.fixtures.kafka import KafkaStackHandle
 
 pytestmark = [pytest.mark.kafka]
-
-PARITY_CHECK = PLUGIN_SOURCES.parent / "test" / "java"
 
 
 @pytest.fixture(scope="module")
@@ -28,21 +25,7 @@ def plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_converter_writes_the_stock_json_converters_bytes(plugin: Path, tmp_path: Path) -> None:
-    classpath = os.pathsep.join([str(plugin), f"{ensure_jars()}/*"])
-    checks = javac.compile_once(PARITY_CHECK, classpath, tmp_path, fallback="no parity check")
-    assert checks is not None, "javac is needed to compile the parity check"
-    done = subprocess.run(
-        [
-            find_java(),
-            "-cp",
-            os.pathsep.join([str(checks), classpath]),
-            "riverbed.connect.ConverterParityCheck",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_check(plugin, tmp_path, "riverbed.connect.ConverterParityCheck")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert sum(ln.startswith("same bytes: ") for ln in lines) == 5, done.stdout
@@ -57,6 +40,12 @@ def test_the_plugin_is_built_once_per_content(plugin: Path) -> None:
     assert (plugin / "riverbed" / "connect" / "SchemaCachingJsonConverter.class").exists()
     service = plugin / "META-INF" / "services" / "org.apache.kafka.connect.storage.Converter"
     assert CONVERTER in service.read_text()
+    # the connector, and the shared Java (libs/core) it installs
+    connectors = (
+        plugin / "META-INF" / "services" / "org.apache.kafka.connect.source.SourceConnector"
+    )
+    assert RIVERBED_POSTGRES in connectors.read_text()
+    assert (plugin / "riverbed" / "debezium" / "BriefEventSummary.class").exists()
 
 
 def test_without_javac_the_worker_falls_back_to_the_stock_converter(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,7 +12,6 @@ from click.testing import CliRunner, Result
 
 from riverbed.core.cli import root
 from riverbed.core.errors import UserInputError
-from riverbed.core.javac import compile_once
 from riverbed.ingestor.connectors import (
     DEBEZIUM_POSTGRES,
     RIVERBED_POSTGRES,
@@ -23,8 +20,8 @@ from riverbed.ingestor.connectors import (
     load_connector,
     wait_running,
 )
-from riverbed.local._jvm import ensure_jars, find_java
-from riverbed.local.connect_plugin import PLUGIN_SOURCES, build_plugin
+from riverbed.local.connect_plugin import build_plugin
+from tests.cdc_kafka.plugin_java import run_check
 from tests.fixtures.kafka import CONNECTOR_FILE, KafkaCapture
 
 pytestmark = [pytest.mark.kafka]
@@ -181,23 +178,7 @@ def _streaming_metrics(pid: int, server: str, tmp_path: Path) -> dict[str, str]:
     """Read Debezium's streaming metrics of `server` from the worker's JVM over JMX."""
     plugin = build_plugin()
     assert plugin is not None, "javac is needed to build the Connect plugin"
-    classpath = os.pathsep.join([str(plugin), f"{ensure_jars()}/*"])
-    probe = compile_once(PLUGIN_SOURCES.parent / "test" / "java", classpath, tmp_path, fallback="-")
-    assert probe is not None, "javac is needed to compile the probe"
-    done = subprocess.run(
-        [
-            find_java(),
-            "-cp",
-            os.pathsep.join([str(probe), classpath]),
-            "riverbed.connect.LastEventProbe",
-            str(pid),
-            server,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_check(plugin, tmp_path, "riverbed.connect.LastEventProbe", str(pid), server)
     assert done.returncode == 0, done.stdout + done.stderr
     return dict(line.split(" ", 1) for line in done.stdout.splitlines())
 
