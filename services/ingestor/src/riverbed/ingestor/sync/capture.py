@@ -137,6 +137,7 @@ def debezium_properties(settings: SyncSettings) -> dict[str, str]:
         "column.propagate.source.type": r".*",
         "skipped.operations": "none",
         "tombstones.on.delete": "false",
+        "extended.headers.enabled": "false",
         "heartbeat.interval.ms": str(settings.heartbeat_interval_ms),
         "heartbeat.action.query": (
             f"INSERT INTO {heartbeat} (id, ts) VALUES (1, now())"
