@@ -35,11 +35,11 @@ def compile_once(
     fallback: str,
     resources: Path | None = None,
 ) -> Path | None:
-    """Return the class folder of `sources/**/*.java` (one or more roots, plus `resources`), compiled once.
+    """Return the class folder of `**/*.java` in the `sources` root(s) (plus `resources`).
 
-    The folder is `cache/<hash of the files>`, so an edit compiles again and concurrent
-    processes never see half a build. Without javac, or when it fails (e.g. older than 17), log
-    a warning ending in `fallback` (what is used instead) and return None.
+    It is compiled once: the folder is `cache/<hash of the files>`, so an edit compiles again
+    and concurrent processes never see half a build. Without javac, or when it fails (e.g.
+    older than 17), log a warning ending in `fallback` (what is used instead) and return None.
     """
     roots = [sources] if isinstance(sources, Path) else list(sources)
     # source file -> what the hash names it by (its root's position and its path in the root)

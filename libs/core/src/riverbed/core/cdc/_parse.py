@@ -107,19 +107,15 @@ def _schema_entry(schema_text: str) -> _Schema:
 
 _NO_SCHEMA = _Schema(None)
 
-# The heads (`{"schema":<schema>,"payload":`) of the latest documents, newest first. Debezium
-# repeats a table's schema in every message, and a document that starts with a head whose schema
-# is a complete JSON value has that schema: comparing the bytes replaces decoding the document,
-# finding its payload, and hashing the schema text for `_SCHEMAS`.
+# The heads (`{"schema":<schema>,"payload":`) of the documents whose schema was parsed last,
+# newest first. Debezium repeats a table's schema in every message, and a document that starts
+# with a head whose schema is a complete JSON value has that schema: comparing the bytes replaces
+# decoding the document, finding its payload, and hashing the schema text for `_SCHEMAS`.
 _RECENT: list[tuple[bytes, _Schema]] = []
 
 
 def _remember(head: bytes, schema: _Schema) -> None:
-    """Put a document head first among the recent ones."""
-    for i, (known, _) in enumerate(_RECENT):
-        if known == head:
-            del _RECENT[i]
-            break
+    """Put a document head first among the recent ones (never there yet: it would have matched)."""
     _RECENT.insert(0, (head, schema))
     del _RECENT[16:]
 

